@@ -1,0 +1,42 @@
+# The README's two commands are `make demo` and `make test`; everything else is for developers.
+# The interpreter is found by bin/find-python (Python 3.12+); override with `make demo PYTHON=...`.
+export PYTHON
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint format messages bench clean
+
+$(VENV)/.installed: requirements.txt
+	@interpreter="$$(bin/find-python)" || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$interpreter"; "$$interpreter" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --disable-pip-version-check --quiet --requirement requirements.txt
+	@touch $@
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --editor
+	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Recompiles summits/locale/*/LC_MESSAGES/django.mo from the .po files (needs GNU gettext).
+# The compiled files are committed, so `make demo` works without gettext.
+messages: $(VENV)/.installed
+	cd summits && ../$(PY) ../manage.py makemessages --locale de --no-obsolete
+	cd summits && ../$(PY) ../manage.py compilemessages --locale de
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""summits: a reusable Django app for newsroom coverage of summits, their agreements and disputes."""

@@ -1,0 +1,418 @@
+"""The editors' workspace: summits with their agreements, disputes, stances, updates and corrections."""
+
+from adminsortable2.admin import SortableAdminBase, SortableStackedInline
+from django import VERSION as DJANGO_VERSION
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from reversion_compare.admin import CompareVersionAdmin
+
+from . import (
+    revisions,  # noqa: F401  (registers the models before VersionAdmin looks at them)
+    services,
+    workflow,
+)
+from .choices import STATUSES_BY_KIND, AnchorState, SummitStatus
+from .forms import ItemFormSet, ItemInlineForm, SummitAdminForm
+from .models import (
+    Agreement,
+    Correction,
+    Dispute,
+    Item,
+    ItemUpdate,
+    Participant,
+    Stance,
+    Summit,
+    Topic,
+)
+
+# django-admin-sortable2 2.3.1 ships inline templates and its patched actions.js only up to
+# Django 6.0; 6.1's admin templates and actions.js are the same, so the 6.0 files serve.
+# tests/test_admin_assets.py fails when an upgrade changes this.
+SORTABLE_DJANGO = "6.0" if DJANGO_VERSION[:2] >= (6, 1) else "{}.{}".format(*DJANGO_VERSION)
+
+
+class SummitSortableAdminBase(SortableAdminBase):
+    @property
+    def media(self):
+        media = super().media
+        missing = "adminsortable2/js/actions-{}.{}.js".format(*DJANGO_VERSION[:2])
+        shipped = f"adminsortable2/js/actions-{SORTABLE_DJANGO}.js"
+        # Media assets compare equal to their path, whether strings or Script objects.
+        js = [shipped if asset == missing else asset for asset in media._js]
+        return type(media)(css=media._css, js=js)
+
+
+def _summit_of(obj):
+    return obj if isinstance(obj, Summit) or obj is None else obj.summit
+
+
+class EditorialLock:
+    """Reporters may view but not change what is live or archived; editors may change anything.
+
+    `obj` is the summit or item itself in a ModelAdmin and the parent object in an inline.
+    """
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_edit(
+            request.user, _summit_of(obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.can_edit(
+            request.user, _summit_of(obj)
+        )
+
+
+class InlineEditorialLock(EditorialLock):
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and workflow.can_edit(
+            request.user, _summit_of(obj)
+        )
+
+
+@admin.register(Participant)
+class ParticipantAdmin(CompareVersionAdmin):
+    list_display = ["name", "role", "country", "wikidata_id"]
+    list_filter = ["country"]
+    search_fields = ["name", "role", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(CompareVersionAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ItemInline(InlineEditorialLock, SortableStackedInline):
+    template = f"adminsortable2/edit_inline/stacked-django-{SORTABLE_DJANGO}.html"
+    form = ItemInlineForm
+    formset = ItemFormSet
+    ordering = ["position"]
+    extra = 0
+    show_change_link = True
+    fields = [
+        "title",
+        ("status", "topic"),
+        "summary",
+        "quote",
+        ("quote_prefix", "quote_suffix"),
+        ("anchor", "confirm_anchor"),
+        "position",
+    ]
+    readonly_fields = ["anchor"]
+
+    @admin.display(description=_("anchor"))
+    def anchor(self, item):
+        if item.pk is None:
+            return _("Anchored to the article when saved.")
+        if item.anchor_state == AnchorState.ANCHORED:
+            return format_html("✓ {}", item.get_anchor_state_display())
+        if item.anchor_state == AnchorState.DRIFTED:
+            return format_html(
+                "⚠ {} — {} <q>{}</q>",
+                item.get_anchor_state_display(),
+                _("now anchored to"),
+                item.anchored_text,
+            )
+        return format_html("✗ {}", item.get_anchor_state_display())
+
+
+class AgreementInline(ItemInline):
+    model = Agreement
+
+
+class DisputeInline(ItemInline):
+    model = Dispute
+
+
+class CorrectionInline(InlineEditorialLock, admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["published_at", "text"]
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Summit.objects.dates("start_date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(start_date__year=int(self.value()))
+        return queryset
+
+
+@admin.register(Summit)
+class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
+    form = SummitAdminForm
+    inlines = [AgreementInline, DisputeInline, CorrectionInline]
+    list_display = [
+        "title",
+        "status_label",
+        "language",
+        "start_date",
+        "place",
+        "agreements",
+        "disputes",
+        "updated_at",
+        "last_edited_by",
+    ]
+    list_filter = ["status", YearListFilter, "country", "language", "topics"]
+    search_fields = ["title", "teaser", "slug", "city", "participants__name"]
+    search_help_text = _("Searches headline, teaser, slug, city and participants.")
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["participants", "topics", "original"]
+    readonly_fields = [
+        "first_published_at",
+        "updated_at",
+        "last_edited_by",
+        "anchoring",
+        "translations_list",
+    ]
+    date_hierarchy = "start_date"
+    list_select_related = ["last_edited_by"]
+    list_per_page = 50
+    actions = ["publish_selected", "unpublish_selected", "archive_selected"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "teaser", "body", "loaded_version"]}),
+        (
+            _("Summit"),
+            {
+                "fields": [
+                    ("city", "venue", "country"),
+                    ("start_date", "end_date"),
+                    "participants",
+                    "topics",
+                ]
+            },
+        ),
+        (
+            _("Lead image"),
+            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+        ),
+        (_("Language"), {"fields": ["language", "original", "translations_list"]}),
+        (
+            _("Publishing"),
+            {
+                "fields": [
+                    "credit_line",
+                    "status",
+                    "publish_at",
+                    "first_published_at",
+                    "updated_at",
+                    "last_edited_by",
+                ]
+            },
+        ),
+        (_("Anchoring"), {"fields": ["anchoring"]}),
+    ]
+
+    def get_queryset(self, request):
+        summits = super().get_queryset(request)
+        if (
+            request.resolver_match
+            and request.resolver_match.url_name == "summits_summit_changelist"
+        ):
+            # The list shows no article: leave the largest columns in the database.
+            summits = summits.with_item_counts().defer("body", "body_text")
+        return summits
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.may_publish = workflow.can_publish(request.user)
+        return form
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, summit):
+        if summit.status == SummitStatus.PUBLISHED and not summit.is_live:
+            return _("Scheduled")
+        return summit.get_status_display()
+
+    @admin.display(description=_("place"), ordering="city")
+    def place(self, summit):
+        return ", ".join(part for part in [summit.city, summit.country.name] if part)
+
+    @admin.display(description=_("agreements"), ordering="agreement_count")
+    def agreements(self, summit):
+        return summit.agreement_count
+
+    @admin.display(description=_("disputes"), ordering="dispute_count")
+    def disputes(self, summit):
+        return summit.dispute_count
+
+    @admin.display(description=_("items needing attention"))
+    def anchoring(self, summit):
+        if summit.pk is None:
+            return "—"
+        unsettled = summit.items.needing_attention().order_by("kind", "position")
+        if not unsettled:
+            return _("Every item is anchored to its passage.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} “{}”: {}</li>",
+                (
+                    (item.get_kind_display(), item.title, item.get_anchor_state_display())
+                    for item in unsettled
+                ),
+            ),
+        )
+
+    @admin.display(description=_("translations"))
+    def translations_list(self, summit):
+        if summit.pk is None:
+            return "—"
+        others = summit.translation_family().exclude(pk=summit.pk)
+        return ", ".join(f"{other.title} ({other.language})" for other in others) or "—"
+
+    def save_model(self, request, obj, form, change):
+        obj.last_edited_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if not issubclass(formset.model, Item):
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        kept = [
+            item_form.instance
+            for item_form in formset.initial_forms
+            if item_form.instance not in formset.deleted_objects
+        ] + formset.new_objects
+        # New rows come last: sortable2 numbers them after the highest existing position.
+        kept.sort(key=lambda item: item.position)
+        services.save_items_in_order(kept, formset.deleted_objects)
+        formset.confirmed = [
+            item_form.instance
+            for item_form in formset.initial_forms
+            if item_form.cleaned_data.get("confirm_anchor") and item_form.instance in kept
+        ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        summit = form.instance
+        report = services.reanchor_summit(summit)
+        for formset in formsets:
+            for item in getattr(formset, "confirmed", []):
+                item.refresh_from_db()
+                services.confirm_anchor(item)
+                if item in report.drifted:
+                    report.drifted.remove(item)
+        if report.drifted:
+            self.message_user(
+                request,
+                ngettext(
+                    "The article changed around %(count)d item: check its passage and confirm it.",
+                    "The article changed around %(count)d items: check their passages and confirm them.",
+                    len(report.drifted),
+                )
+                % {"count": len(report.drifted)},
+                messages.WARNING,
+            )
+        if report.orphaned:
+            self.message_user(
+                request, services.orphaned_items_message(report.orphaned), messages.WARNING
+            )
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    @admin.action(description=_("Publish selected summits"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published = 0
+        for summit in queryset:
+            try:
+                services.publish(summit, user=request.user)
+            except services.PublishError as error:
+                self.message_user(request, f"{summit.title}: {error}", messages.ERROR)
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%(count)d summit published.", "%(count)d summits published.", published)
+                % {"count": published},
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Unpublish selected summits (back to draft)"), permissions=["publish"]
+    )
+    def unpublish_selected(self, request, queryset):
+        self._set_status(request, queryset, SummitStatus.DRAFT)
+
+    @admin.action(description=_("Archive selected summits"), permissions=["publish"])
+    def archive_selected(self, request, queryset):
+        self._set_status(request, queryset, SummitStatus.ARCHIVED)
+
+    def _set_status(self, request, queryset, status):
+        count = 0
+        for summit in queryset:
+            services.set_status(summit, status, user=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d summit is now “%(status)s”.",
+                "%(count)d summits are now “%(status)s”.",
+                count,
+            )
+            % {"count": count, "status": status.label},
+            messages.SUCCESS,
+        )
+
+
+class StanceInline(InlineEditorialLock, admin.StackedInline):
+    model = Stance
+    extra = 0
+    autocomplete_fields = ["participant"]
+    fields = ["participant", "position", "quote", ("source_name", "source_url")]
+
+
+class ItemUpdateInline(InlineEditorialLock, admin.StackedInline):
+    model = ItemUpdate
+    extra = 0
+    fields = [("date", "status"), "note", ("source_name", "source_url")]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "status":
+            field.choices = [("", "—"), *STATUSES_BY_KIND[self.parent_model.KIND].choices]
+        return field
+
+
+class ItemAdmin(EditorialLock, CompareVersionAdmin):
+    """One agreement or dispute with its follow-up updates (and, for disputes, the stances)."""
+
+    form = ItemInlineForm
+    list_display = ["title", "summit", "status", "topic", "anchor_state", "updated_at"]
+    list_filter = ["status", "anchor_state", "topic"]
+    list_select_related = ["summit", "topic"]
+    search_fields = ["title", "summit__title", "quote"]
+    autocomplete_fields = ["topic"]
+    readonly_fields = ["summit", "quote", "anchor_state"]
+    fields = ["summit", "title", ("status", "topic"), "summary", "quote", "anchor_state"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # items are added on their summit's page, where their passage is checked
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.sync_item_status(form.instance)
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ItemAdmin):
+    inlines = [ItemUpdateInline]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ItemAdmin):
+    inlines = [StanceInline, ItemUpdateInline]

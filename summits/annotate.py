@@ -1,0 +1,436 @@
+"""Anchoring of quoted passages to article text, after W3C Web Annotation selectors."""
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape, unescape
+from html.parser import HTMLParser
+from itertools import groupby
+from typing import NamedTuple
+
+from rapidfuzz import fuzz
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A W3C TextQuoteSelector: the quoted passage and the text just around it."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a selector landed in the plain text; `end` is exclusive."""
+
+    start: int
+    end: int
+    score: float
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A span of the plain text to wrap in <mark> elements with these attributes."""
+
+    start: int
+    end: int
+    attrs: Mapping[str, str] = field(default_factory=dict)
+
+
+_BLOCK_ELEMENTS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div",
+        "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+        "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+_HIDDEN_ELEMENTS = frozenset({"script", "style", "template"})
+# The pattern html.unescape() decodes with, so that each match decodes as the parser decoded it.
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_ATTRIBUTE_NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
+
+# The Hypothesis client's weights for re-anchoring: the quote counts most, its context next,
+# and the old position only breaks near-ties.
+_QUOTE_WEIGHT = 50
+_PREFIX_WEIGHT = 20
+_SUFFIX_WEIGHT = 20
+_POSITION_WEIGHT = 2
+_TOTAL_WEIGHT = _QUOTE_WEIGHT + _PREFIX_WEIGHT + _SUFFIX_WEIGHT + _POSITION_WEIGHT
+
+
+class _Origin(NamedTuple):
+    """Where a character of the plain text came from in the HTML source."""
+
+    node: int  # the run of source text, between two pieces of markup, that holds it
+    start: int
+    end: int
+
+
+class _Rendering(NamedTuple):
+    text: str
+    origins: list[_Origin | None]  # one per character; None for the space between blocks
+
+
+class _TextWalker(HTMLParser):
+    """Renders HTML to plain text, remembering the source span of every character."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self._source = source
+        self._line_starts = [0, *(match.end() for match in re.finditer("\n", source))]
+        self._chars: list[str] = []
+        self._origins: list[_Origin | None] = []
+        self._node = 0
+        self._data_start: int | None = None
+        self._hidden = 0
+        # Whitespace and block boundaries are held back until visible text follows, so that
+        # they collapse and never lead or trail.
+        self._space: _Origin | None = None
+        self._block_break = False
+
+    def render(self) -> _Rendering:
+        self.feed(self._source)
+        self.close()
+        self._take_data(len(self._source))
+        return _Rendering("".join(self._chars), self._origins)
+
+    def handle_data(self, data: str) -> None:
+        # The decoded data says nothing about where each character came from, so the source is
+        # decoded again once the next piece of markup tells where this text ends.
+        if self._data_start is None:
+            self._data_start = self._position()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._markup()
+        if tag in _HIDDEN_ELEMENTS:
+            self._hidden += 1
+        self._block(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._markup()
+        if tag in _HIDDEN_ELEMENTS and self._hidden:
+            self._hidden -= 1
+        self._block(tag)
+
+    def handle_comment(self, data: str) -> None:
+        self._markup()
+
+    def handle_decl(self, decl: str) -> None:
+        self._markup()
+
+    def handle_pi(self, data: str) -> None:
+        self._markup()
+
+    def unknown_decl(self, data: str) -> None:
+        self._markup()
+
+    def _position(self) -> int:
+        """Offset in the source of the data or markup being handled."""
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def _markup(self) -> None:
+        self._take_data(self._position())
+
+    def _take_data(self, end: int) -> None:
+        """Take in the text that ran up to `end`, where markup begins or the document ends."""
+        start, self._data_start = self._data_start, None
+        if start is None:
+            return
+        if not self._hidden:
+            for char, origin in _decode(self._source, start, end, self._node):
+                self._take(char, origin)
+        self._node += 1
+
+    def _block(self, tag: str) -> None:
+        if tag in _BLOCK_ELEMENTS and self._chars:
+            self._block_break, self._space = True, None
+
+    def _take(self, char: str, origin: _Origin) -> None:
+        if char.isspace():
+            if self._space is None:
+                if self._chars and not self._block_break:
+                    self._space = origin
+            elif self._space.node == origin.node:
+                # The one space a run collapses to stands for the whole run in its text node.
+                self._space = self._space._replace(end=origin.end)
+            return
+        if self._block_break:
+            self._append(" ", None)
+        elif self._space is not None:
+            self._append(" ", self._space)
+        self._block_break, self._space = False, None
+        self._append(char, origin)
+
+    def _append(self, char: str, origin: _Origin | None) -> None:
+        self._chars.append(char)
+        self._origins.append(origin)
+
+
+def _decode(source: str, start: int, end: int, node: int) -> Iterator[tuple[str, _Origin]]:
+    """The characters of source[start:end] with character references decoded."""
+
+    def literally(start: int, end: int) -> Iterator[tuple[str, _Origin]]:
+        return ((source[index], _Origin(node, index, index + 1)) for index in range(start, end))
+
+    position = start
+    for match in _CHARREF.finditer(source, start, end):
+        decoded = unescape(match.group())
+        if decoded == match.group():  # no reference after all, like the "&" in "AT&T"
+            continue
+        yield from literally(position, match.start())
+        for char in decoded:
+            yield char, _Origin(node, match.start(), match.end())
+        position = match.end()
+    yield from literally(position, end)
+
+
+def _render(html: str) -> _Rendering:
+    return _TextWalker(html).render()
+
+
+def html_to_text(html: str) -> str:
+    """The text of article HTML as a reader sees it; the offset space of every selector.
+
+    Whitespace runs, non-breaking spaces included, collapse to one space, and block elements
+    are separated by one space too: the text is then one line, like normalize_quote()'s output,
+    so that a quote pasted across paragraphs matches exactly and a selector's context survives
+    a round trip through a single-line form field.
+    """
+    return _render(html).text
+
+
+def normalize_quote(text: str) -> str:
+    return " ".join(text.split())
+
+
+def describe(text: str, start: int, end: int, context: int = 32) -> Selector:
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"[{start}:{end}] is not a range of a text of {len(text)} characters")
+    return Selector(
+        exact=text[start:end],
+        prefix=text[max(0, start - context) : start],
+        suffix=text[end : end + context],
+    )
+
+
+def occurrences(text: str, exact: str) -> list[int]:
+    """Start offsets of every occurrence of `exact`, overlapping ones included."""
+    if not exact:
+        return []
+    starts = []
+    start = text.find(exact)
+    while start != -1:
+        starts.append(start)
+        start = text.find(exact, start + 1)
+    return starts
+
+
+def locate(
+    text: str, selector: Selector, position: int | None = None, min_score: float = 0.75
+) -> Anchor | None:
+    """Anchor the selector in text, or None when the passage is gone.
+
+    An exact occurrence of the quote always wins; among several, the best context decides and
+    then the distance to `position`, the old start. Failing that, the best approximate match
+    scoring at least `min_score`, both on the quote alone and on quote, context and position.
+    """
+    if not selector.exact or not text:
+        return None
+    starts = occurrences(text, selector.exact)
+    if not starts:
+        return _locate_approximately(text, selector, position, min_score)
+    length = len(selector.exact)
+    start = min(
+        starts,
+        key=lambda candidate: (
+            -sum(_context_similarity(text, selector, candidate, candidate + length)),
+            abs(candidate - position) if position is not None else 0,
+        ),
+    )
+    return Anchor(start, start + length, score=1.0, exact=True)
+
+
+def anchor_all(
+    text: str, selectors: Sequence[tuple[Selector, int | None]], min_score: float = 0.75
+) -> list[Anchor | None]:
+    return [locate(text, selector, position, min_score) for selector, position in selectors]
+
+
+def _similarity(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100
+
+
+def _context_similarity(text: str, selector: Selector, start: int, end: int) -> tuple[float, float]:
+    """How well the text around [start:end] matches the prefix and the suffix."""
+    before = text[max(0, start - len(selector.prefix)) : start]
+    after = text[end : end + len(selector.suffix)]
+    return _similarity(selector.prefix, before), _similarity(selector.suffix, after)
+
+
+def _score(
+    text: str, selector: Selector, start: int, end: int, position: int | None
+) -> tuple[float, float]:
+    """How well text[start:end] matches the quote, and how well it matches all in all."""
+    quote_score = _similarity(selector.exact, text[start:end])
+    prefix_score, suffix_score = _context_similarity(text, selector, start, end)
+    position_score = (
+        max(0.0, 1 - abs(start - position) / len(text)) if position is not None else 1.0
+    )
+    score = (
+        _QUOTE_WEIGHT * quote_score
+        + _PREFIX_WEIGHT * prefix_score
+        + _SUFFIX_WEIGHT * suffix_score
+        + _POSITION_WEIGHT * position_score
+    ) / _TOTAL_WEIGHT
+    return quote_score, score
+
+
+def _locate_approximately(
+    text: str, selector: Selector, position: int | None, min_score: float
+) -> Anchor | None:
+    best = None
+    for region in dict.fromkeys(_regions(text, selector, position)):
+        start, end = _snap(text, selector, position, *region)
+        quote_score, score = _score(text, selector, start, end, position)
+        if min(quote_score, score) >= min_score and (best is None or score > best.score):
+            best = Anchor(start, end, score, exact=False)
+    return best
+
+
+def _regions(text: str, selector: Selector, position: int | None) -> Iterator[tuple[int, int]]:
+    """Rough places of the quote: where it fits best, where its context does, near its old place.
+
+    Each is as long as the quote, so an edit that changed the passage's length leaves its
+    boundaries for _snap() to find.
+    """
+    quote = selector.exact
+    yield _align(quote, text, 0, len(text))
+    if selector.prefix or selector.suffix:
+        start, end = _align(selector.prefix + quote + selector.suffix, text, 0, len(text))
+        yield _align(quote, text, start, end)
+    if position is not None:
+        margin = len(quote) // 2
+        yield _align(quote, text, position - margin, position + len(quote) + margin)
+
+
+def _align(needle: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """The part of text[start:end] most like needle."""
+    start, end = min(max(0, start), len(text)), min(len(text), end)
+    alignment = fuzz.partial_ratio_alignment(needle, text[start:end])
+    return start + alignment.dest_start, start + alignment.dest_end
+
+
+def _snap(
+    text: str, selector: Selector, position: int | None, start: int, end: int
+) -> tuple[int, int]:
+    """Move the boundaries of a rough region to where quote and context fit best.
+
+    Boundaries never fall on whitespace, nor inside a word unless the original passage itself
+    began or ended inside one, as told by the character of context next to it.
+    """
+    quote = selector.exact
+    slack = len(quote) // 2 + 1
+    whole_start = not (_is_word(selector.prefix[-1:]) and _is_word(quote[0]))
+    whole_end = not (_is_word(quote[-1]) and _is_word(selector.suffix[:1]))
+
+    def starts_cleanly(index: int) -> bool:
+        return not text[index].isspace() and not (
+            whole_start and _is_word(text[index - 1 : index]) and _is_word(text[index])
+        )
+
+    def ends_cleanly(index: int) -> bool:
+        return not text[index - 1].isspace() and not (
+            whole_end and _is_word(text[index - 1]) and _is_word(text[index : index + 1])
+        )
+
+    def fit(start: int, end: int) -> float:
+        return _score(text, selector, start, end, position)[1]
+
+    # Of equally good boundaries, the one nearest the rough one wins.
+    rough_start, rough_end = start, end
+    start = max(
+        filter(starts_cleanly, range(max(0, start - slack), min(end, start + slack))),
+        key=lambda index: (fit(index, rough_end), -abs(index - rough_start)),
+        default=start,
+    )
+    end = max(
+        filter(ends_cleanly, range(max(start + 1, end - slack), min(len(text), end + slack) + 1)),
+        key=lambda index: (fit(start, index), -abs(index - rough_end)),
+        default=end,
+    )
+    return start, end
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum()
+
+
+def highlight(html: str, spans: Sequence[Highlight]) -> str:
+    """The HTML with each span of its plain text wrapped in <mark> elements.
+
+    A mark never crosses markup: a span over several text nodes (into <em>, across paragraphs)
+    becomes one <mark> per node, and overlapping spans nest, a span being closed and reopened
+    where it would otherwise cross another. Every piece of a span carries its attributes except
+    `id`, which only the first piece keeps, so ids stay unique and `mark[id]` styles the start.
+    """
+    rendering = _render(html)
+    pieces: defaultdict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for index, span in enumerate(spans):
+        if not 0 <= span.start <= span.end <= len(rendering.text):
+            raise ValueError(f"Highlight [{span.start}:{span.end}] is outside the text")
+        if invalid := [name for name in span.attrs if not _ATTRIBUTE_NAME.fullmatch(name)]:
+            raise ValueError(f"Invalid attribute names: {invalid}")
+        origins = (
+            origin for origin in rendering.origins[span.start : span.end] if origin is not None
+        )
+        for node, group in groupby(origins, key=lambda origin: origin.node):
+            node_origins = list(group)
+            pieces[node].append((node_origins[0].start, node_origins[-1].end, index))
+
+    opened: set[int] = set()
+
+    def open_tag(index: int) -> str:
+        attrs = "".join(
+            f' {name}="{escape(value)}"'
+            for name, value in spans[index].attrs.items()
+            if name != "id" or index not in opened
+        )
+        opened.add(index)
+        return f"<mark{attrs}>"
+
+    output = []
+    written = 0
+    for node in sorted(pieces):
+        for offset, tag in _nest(pieces[node], open_tag):
+            output += [html[written:offset], tag]
+            written = offset
+    output.append(html[written:])
+    return "".join(output)
+
+
+def _nest(
+    pieces: list[tuple[int, int, int]], open_tag: Callable[[int], str]
+) -> Iterator[tuple[int, str]]:
+    """Source offsets and tags that wrap the pieces of one text node in properly nested marks.
+
+    Each piece is (source start, source end, span index).
+    """
+    stack: list[int] = []
+    for offset in sorted({boundary for start, end, _ in pieces for boundary in (start, end)}):
+        closing = {index for _, end, index in pieces if end == offset}
+        reopen = []
+        while closing.intersection(stack):
+            index = stack.pop()
+            yield offset, "</mark>"
+            if index not in closing:
+                reopen.append(index)
+        # Longer pieces open first, so that shorter ones nest inside them without a split.
+        opening = sorted((-end, index) for start, end, index in pieces if start == offset)
+        for index in [*reversed(reopen), *(index for _, index in opening)]:
+            stack.append(index)
+            yield offset, open_tag(index)

@@ -1,0 +1,172 @@
+"""Workflows that change several rows in one transaction: anchoring, ordering, publishing, follow-ups."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from . import annotate, conf
+from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
+from .models import Item, ItemUpdate, Summit
+
+# Positions are moved past this offset before they are renumbered, so that a reordering never
+# meets the unique (summit, kind, position) constraint half-way.
+_POSITION_SHIFT = 1_000_000
+
+
+@dataclass
+class AnchorReport:
+    drifted: list[Item] = field(default_factory=list)
+    orphaned: list[Item] = field(default_factory=list)
+
+
+class PublishError(Exception):
+    pass
+
+
+def anchor_item(item: Item, text: str) -> None:
+    """Anchors the item to `text` in memory: exact match, else fuzzy (drifted), else orphaned."""
+    anchor = annotate.locate(
+        text, item.selector, position=item.anchor_start, min_score=conf.get("ANCHOR_MIN_SCORE")
+    )
+    if anchor is None:
+        item.anchor_state = AnchorState.ORPHANED
+        item.anchor_start = item.anchor_end = None
+        item.anchor_score = 0.0
+        return
+    item.anchor_start, item.anchor_end = anchor.start, anchor.end
+    item.anchor_score = anchor.score
+    if anchor.exact:
+        # Refresh the context to what surrounds the passage now, so that the next edit is
+        # re-anchored against the current article, not the first draft.
+        _take_selector_from_text(item, text)
+        item.anchor_state = AnchorState.ANCHORED
+    else:
+        item.anchor_state = AnchorState.DRIFTED
+
+
+def _take_selector_from_text(item: Item, text: str) -> None:
+    selector = annotate.describe(
+        text, item.anchor_start, item.anchor_end, context=conf.get("ANCHOR_CONTEXT_LENGTH")
+    )
+    item.quote, item.quote_prefix, item.quote_suffix = (
+        selector.exact,
+        selector.prefix,
+        selector.suffix,
+    )
+
+
+@transaction.atomic
+def reanchor_summit(summit: Summit) -> AnchorReport:
+    """Re-anchors every item of the summit to its current article text and saves what moved."""
+    report = AnchorReport()
+    items = list(summit.items.select_for_update().order_by("kind", "position"))
+    for item in items:
+        before = (item.anchor_start, item.anchor_end, item.anchor_state, item.selector)
+        anchor_item(item, summit.body_text)
+        if (item.anchor_start, item.anchor_end, item.anchor_state, item.selector) != before:
+            Item.objects.filter(pk=item.pk).update(
+                anchor_start=item.anchor_start,
+                anchor_end=item.anchor_end,
+                anchor_state=item.anchor_state,
+                anchor_score=item.anchor_score,
+                quote=item.quote,
+                quote_prefix=item.quote_prefix,
+                quote_suffix=item.quote_suffix,
+            )
+        if item.anchor_state == AnchorState.DRIFTED:
+            report.drifted.append(item)
+        elif item.anchor_state == AnchorState.ORPHANED:
+            report.orphaned.append(item)
+    return report
+
+
+@transaction.atomic
+def confirm_anchor(item: Item) -> None:
+    """Accepts the passage a drifted item was re-anchored to as its new quote."""
+    if item.anchor_state != AnchorState.DRIFTED:
+        return
+    _take_selector_from_text(item, item.summit.body_text)
+    item.anchor_state = AnchorState.ANCHORED
+    item.anchor_score = 1.0
+    item.save(
+        update_fields=["quote", "quote_prefix", "quote_suffix", "anchor_state", "anchor_score"]
+    )
+
+
+@transaction.atomic
+def save_items_in_order(items: list[Item], deleted: list[Item]) -> None:
+    """Saves one kind's items of a summit as numbered 1..n in the order given."""
+    for item in deleted:
+        if item.pk is not None:
+            item.delete()
+    existing = [item.pk for item in items if item.pk is not None]
+    Item.objects.filter(pk__in=existing).update(position=F("position") + _POSITION_SHIFT)
+    for number, item in enumerate(items, start=1):
+        item.position = number
+        item.save()
+
+
+def orphaned_items_message(items) -> str:
+    titles = ", ".join(f"“{item.title}”" for item in items)
+    return ngettext(
+        "This item's passage is no longer in the article: %(titles)s. Fix or remove it before publishing.",
+        "These items' passages are no longer in the article: %(titles)s. Fix or remove them before publishing.",
+        len(items),
+    ) % {"titles": titles}
+
+
+@transaction.atomic
+def publish(summit: Summit, *, user=None, publish_at=None) -> None:
+    """Publishes the summit now or at `publish_at`; refused while any item is orphaned."""
+    orphaned = list(summit.items.filter(anchor_state=AnchorState.ORPHANED))
+    if orphaned:
+        raise PublishError(orphaned_items_message(orphaned))
+    summit.status = SummitStatus.PUBLISHED
+    summit.publish_at = publish_at or summit.publish_at or timezone.now()
+    if user is not None:
+        summit.last_edited_by = user
+    summit.save()
+
+
+@transaction.atomic
+def set_status(summit: Summit, status: SummitStatus, *, user=None) -> None:
+    if status == SummitStatus.PUBLISHED:
+        publish(summit, user=user)
+        return
+    summit.status = status
+    if user is not None:
+        summit.last_edited_by = user
+    summit.save()
+
+
+def sync_item_status(item: Item) -> None:
+    """Moves the item's status to that of its latest follow-up update that names one."""
+    latest = item.updates.exclude(status="").order_by("-date", "-id").first()
+    if latest is not None and latest.status != item.status:
+        item.status = latest.status
+        item.save(update_fields=["status", "updated_at"])
+        # The summit's updated_at tells partners and caches that its content changed.
+        Summit.objects.filter(pk=item.summit_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def record_item_update(
+    item: Item, *, date, note, status="", source_name="", source_url=""
+) -> ItemUpdate:
+    """Adds a dated follow-up to the item and moves the item's status with it."""
+    if status and status not in STATUSES_BY_KIND[ItemKind(item.kind)].values:
+        raise ValueError(_("This status does not apply to this kind of item."))
+    update = ItemUpdate.objects.create(
+        item=item,
+        date=date,
+        status=status,
+        note=note,
+        source_name=source_name,
+        source_url=source_url,
+    )
+    sync_item_status(item)
+    return update

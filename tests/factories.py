@@ -1,0 +1,152 @@
+"""factory_boy factories for the summits models."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from summits import conf, services
+from summits.choices import AgreementStatus, DisputeStatus, ItemKind, SummitStatus
+from summits.models import Correction, Item, ItemUpdate, Participant, Stance, Summit, Topic
+
+ARTICLE = (
+    "<p>Two heads of state met for four hours in a lakeside villa and agreed that their "
+    "ambassadors would return to their posts within weeks.</p>"
+    "<p>They also launched a dialogue on strategic stability that is meant to prepare "
+    "future arms control talks between both governments.</p>"
+    "<p>Experts on both sides will meet to discuss cybersecurity and the protection of "
+    "critical infrastructure such as power grids and water supply.</p>"
+    "<p>On human rights the two leaders remained far apart, and neither hid it afterwards.</p>"
+)
+
+PASSAGES = [
+    "ambassadors would return to their posts",
+    "a dialogue on strategic stability",
+    "discuss cybersecurity",
+    "the two leaders remained far apart",
+]
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Leader {n}")
+    slug = factory.Sequence(lambda n: f"leader-{n}")
+    role = "Head of state"
+    country = "CH"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class SummitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Summit
+
+    title = factory.Sequence(lambda n: f"Summit number {n}")
+    slug = factory.Sequence(lambda n: f"summit-{n}")
+    teaser = "Two leaders met and agreed on little."
+    body = ARTICLE
+    language = "en"
+    city = "Geneva"
+    venue = "Villa La Grange"
+    country = "CH"
+    start_date = datetime.date(2021, 6, 16)
+    status = SummitStatus.DRAFT
+
+
+class PublishedSummitFactory(SummitFactory):
+    status = SummitStatus.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+        skip_postgeneration_save = True
+
+    summit = factory.SubFactory(SummitFactory)
+    kind = ItemKind.AGREEMENT
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Item {n}")
+    summary = "<p>What was agreed, in brief.</p>"
+    status = factory.LazyAttribute(
+        lambda item: (
+            AgreementStatus.ANNOUNCED if item.kind == ItemKind.AGREEMENT else DisputeStatus.OPEN
+        )
+    )
+    quote = factory.Sequence(lambda n: PASSAGES[n % len(PASSAGES)])
+
+    @factory.post_generation
+    def anchored(self, create, extracted, **kwargs):
+        # As an admin save would: anchor the passage to the article (or mark it orphaned).
+        if create:
+            services.anchor_item(self, self.summit.body_text)
+            self.save()
+
+
+class DisputeFactory(ItemFactory):
+    kind = ItemKind.DISPUTE
+
+
+class StanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stance
+
+    item = factory.SubFactory(DisputeFactory)
+    participant = factory.SubFactory(ParticipantFactory)
+    position = "Holds that the matter is an internal affair."
+    quote = "We will not be lectured."
+    source_name = "Press conference"
+
+
+class ItemUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemUpdate
+
+    item = factory.SubFactory(ItemFactory)
+    date = datetime.date(2021, 7, 28)
+    status = AgreementStatus.IN_PROGRESS
+    note = "<p>The first round of talks took place.</p>"
+    source_name = "Foreign ministry"
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    summit = factory.SubFactory(SummitFactory)
+    text = "An earlier version gave the wrong venue."
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        for name in names or []:
+            self.groups.add(Group.objects.get(name=name))
+
+
+def reporter():
+    return UserFactory(username="reporter", groups=[conf.get("REPORTERS_GROUP")])
+
+
+def editor():
+    return UserFactory(username="editor", groups=[conf.get("EDITORS_GROUP")])

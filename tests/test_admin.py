@@ -1,0 +1,396 @@
+"""The editors' workspace: curating summits with agreements and disputes in the Django admin."""
+
+import pytest
+from django.urls import reverse
+
+from summits.choices import AnchorState, ItemKind, SummitStatus
+from summits.models import Item, Summit
+from tests import factories
+from tests.admin_forms import add_inline_row, form_data
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:summits_summit_add")
+AGREEMENTS, DISPUTES = "items", "items-2"
+
+
+def change_url(summit):
+    return reverse("admin:summits_summit_change", args=[summit.pk])
+
+
+def new_summit_data(client, **fields):
+    data = form_data(client.get(ADD_URL))
+    data.update(
+        title="Geneva talks",
+        slug="geneva-talks",
+        body=factories.ARTICLE,
+        language="en",
+        city="Geneva",
+        country="CH",
+        start_date="2021-06-16",
+        status=SummitStatus.DRAFT,
+    )
+    data.update(fields)
+    return data
+
+
+def post(client, url, data):
+    return client.post(url, data, follow=True)
+
+
+def errors_of(response):
+    context = response.context
+    found = list(context["adminform"].form.errors.values()) if "adminform" in context else []
+    for inline in context.get("inline_admin_formsets", []):
+        found += list(inline.formset.non_form_errors())
+        found += [e for form in inline.formset.forms for errs in form.errors.values() for e in errs]
+    return " ".join(str(e) for e in found)
+
+
+def test_editor_creates_a_summit_with_agreements_and_disputes(editor_client):
+    data = new_summit_data(editor_client)
+    add_inline_row(
+        data,
+        AGREEMENTS,
+        title="Ambassadors return",
+        quote="ambassadors would return to their posts",
+        status="announced",
+    )
+    add_inline_row(
+        data,
+        AGREEMENTS,
+        title="Stability dialogue",
+        quote="a dialogue on strategic stability",
+        status="announced",
+    )
+    add_inline_row(
+        data,
+        DISPUTES,
+        title="Human rights",
+        quote="the two leaders remained far apart",
+        status="open",
+    )
+
+    response = post(editor_client, ADD_URL, data)
+
+    assert response.status_code == 200, errors_of(response)
+    summit = Summit.objects.get(slug="geneva-talks")
+    assert summit.last_edited_by.username == "editor"
+    agreements = list(summit.items.agreements().order_by("position"))
+    assert [(item.title, item.position) for item in agreements] == [
+        ("Ambassadors return", 1),
+        ("Stability dialogue", 2),
+    ]
+    dispute = summit.items.disputes().get()
+    assert (dispute.kind, dispute.position, dispute.status) == (ItemKind.DISPUTE, 1, "open")
+    assert all(item.anchor_state == AnchorState.ANCHORED for item in summit.items.all())
+    first = agreements[0]
+    assert (
+        summit.body_text[first.anchor_start : first.anchor_end]
+        == "ambassadors would return to their posts"
+    )
+    assert first.quote_prefix.endswith("agreed that their ")
+
+
+def test_passage_not_in_the_article_is_a_form_error(editor_client):
+    data = new_summit_data(editor_client)
+    add_inline_row(
+        data, AGREEMENTS, title="Invented", quote="words nobody ever wrote", status="announced"
+    )
+
+    response = post(editor_client, ADD_URL, data)
+
+    assert "This passage is not in the article" in errors_of(response)
+    assert not Summit.objects.exists()
+
+
+def test_ambiguous_passage_asks_for_context_and_context_resolves_it(editor_client):
+    body = "<p>Before lunch the talks were short; after lunch the talks were long.</p>"
+    data = new_summit_data(editor_client, body=body)
+    add_inline_row(data, AGREEMENTS, title="Talks", quote="the talks were", status="announced")
+    response = post(editor_client, ADD_URL, data)
+    assert "occurs 2 times" in errors_of(response)
+
+    data[f"{AGREEMENTS}-0-quote_prefix"] = "after lunch"
+    response = post(editor_client, ADD_URL, data)
+    assert response.status_code == 200, errors_of(response)
+    item = Item.objects.get()
+    assert item.anchor_start == body.index("the talks were long") - len("<p>")
+
+
+def test_an_agreement_cannot_take_a_dispute_status(editor_client):
+    data = new_summit_data(editor_client)
+    add_inline_row(
+        data,
+        AGREEMENTS,
+        title="Ambassadors",
+        quote="ambassadors would return to their posts",
+        status="escalated",
+    )
+
+    response = post(editor_client, ADD_URL, data)
+
+    assert "Select a valid choice" in errors_of(response)
+    assert not Item.objects.exists()
+
+
+def test_end_date_before_start_date_is_a_form_error(editor_client):
+    response = post(editor_client, ADD_URL, new_summit_data(editor_client, end_date="2021-06-15"))
+    assert "The end date cannot be before the start date." in errors_of(response)
+
+
+def test_reordering_items_swaps_positions_without_breaking_the_unique_constraint(editor_client):
+    summit = factories.SummitFactory()
+    first = factories.ItemFactory(summit=summit, position=1, quote=factories.PASSAGES[0])
+    second = factories.ItemFactory(summit=summit, position=2, quote=factories.PASSAGES[1])
+    data = form_data(editor_client.get(change_url(summit)))
+    data[f"{AGREEMENTS}-0-position"], data[f"{AGREEMENTS}-1-position"] = "2", "1"
+
+    response = post(editor_client, change_url(summit), data)
+
+    assert response.status_code == 200, errors_of(response)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+
+
+def test_deleting_an_item_renumbers_the_rest(editor_client):
+    summit = factories.SummitFactory()
+    items = [
+        factories.ItemFactory(summit=summit, position=n, quote=factories.PASSAGES[n - 1])
+        for n in (1, 2, 3)
+    ]
+    data = form_data(editor_client.get(change_url(summit)))
+    data[f"{AGREEMENTS}-0-DELETE"] = "on"
+
+    post(editor_client, change_url(summit), data)
+
+    assert list(summit.items.order_by("position").values_list("pk", "position")) == [
+        (items[1].pk, 1),
+        (items[2].pk, 2),
+    ]
+
+
+def test_editing_the_body_reanchors_items_and_marks_drift_and_orphans(editor_client):
+    summit = factories.SummitFactory()
+    kept = factories.ItemFactory(
+        summit=summit, position=1, quote="ambassadors would return to their posts"
+    )
+    edited = factories.ItemFactory(
+        summit=summit, position=2, quote="a dialogue on strategic stability"
+    )
+    removed = factories.ItemFactory(summit=summit, position=3, quote="discuss cybersecurity")
+    data = form_data(editor_client.get(change_url(summit)))
+    data["body"] = (
+        "<p>After a long introduction: two heads of state agreed that their ambassadors would "
+        "return to their posts within weeks.</p><p>They also launched a new dialogue on "
+        "strategical stability meant to prepare arms control talks.</p>"
+    )
+
+    response = post(editor_client, change_url(summit), data)
+
+    assert response.status_code == 200, errors_of(response)
+    kept.refresh_from_db()
+    edited.refresh_from_db()
+    removed.refresh_from_db()
+    assert kept.anchor_state == AnchorState.ANCHORED
+    assert edited.anchor_state == AnchorState.DRIFTED
+    assert "strategical stability" in edited.anchored_text
+    assert removed.anchor_state == AnchorState.ORPHANED
+    page = response.content.decode()
+    assert "check their passages" in page or "check its passage" in page
+    assert "discuss cybersecurity" not in Summit.objects.get().body_text
+    assert removed.title in page  # the orphan is named, never silently dropped
+
+
+def test_editor_confirms_a_drifted_passage(editor_client):
+    summit = factories.SummitFactory()
+    item = factories.ItemFactory(summit=summit, quote="a dialogue on strategic stability")
+    summit.body = summit.body.replace("strategic stability", "strategical stability")
+    summit.save()
+    from summits.services import reanchor_summit
+
+    reanchor_summit(summit)
+    item.refresh_from_db()
+    assert item.anchor_state == AnchorState.DRIFTED
+    data = form_data(editor_client.get(change_url(summit)))
+    data[f"{AGREEMENTS}-0-confirm_anchor"] = "on"
+
+    post(editor_client, change_url(summit), data)
+
+    item.refresh_from_db()
+    assert item.anchor_state == AnchorState.ANCHORED
+    assert item.quote == "a dialogue on strategical stability"
+
+
+def test_publishing_with_orphaned_items_is_refused_naming_them(editor_client):
+    summit = factories.SummitFactory()
+    factories.ItemFactory(summit=summit, title="Cyber talks", quote="discuss cybersecurity")
+    data = form_data(editor_client.get(change_url(summit)))
+    data["body"] = "<p>Nothing about computers here.</p>"
+    data["status"] = SummitStatus.PUBLISHED
+
+    response = post(editor_client, change_url(summit), data)
+
+    assert "Cyber talks" in errors_of(response)
+    summit.refresh_from_db()
+    assert summit.status == SummitStatus.DRAFT
+    assert "computers" not in summit.body
+
+
+def test_editor_publishes_through_the_form_and_publish_at_defaults_to_now(editor_client):
+    summit = factories.SummitFactory()
+    data = form_data(editor_client.get(change_url(summit)))
+    data["status"] = SummitStatus.PUBLISHED
+
+    response = post(editor_client, change_url(summit), data)
+
+    assert response.status_code == 200, errors_of(response)
+    assert Summit.objects.published().filter(pk=summit.pk).exists()
+    assert Summit.objects.get(pk=summit.pk).first_published_at is not None
+
+
+def test_reporter_cannot_publish_through_the_form(reporter_client):
+    summit = factories.SummitFactory()
+    data = form_data(reporter_client.get(change_url(summit)))
+    data["status"] = SummitStatus.PUBLISHED
+
+    response = post(reporter_client, change_url(summit), data)
+
+    assert "Select a valid choice" in errors_of(response)
+    summit.refresh_from_db()
+    assert summit.status == SummitStatus.DRAFT
+
+
+def test_reporter_submits_for_review(reporter_client):
+    summit = factories.SummitFactory()
+    data = form_data(reporter_client.get(change_url(summit)))
+    data["status"] = SummitStatus.REVIEW
+
+    post(reporter_client, change_url(summit), data)
+
+    summit.refresh_from_db()
+    assert summit.status == SummitStatus.REVIEW
+
+
+def test_reporter_cannot_use_the_publish_action(reporter_client):
+    summit = factories.SummitFactory(status=SummitStatus.REVIEW)
+    changelist = reverse("admin:summits_summit_changelist")
+    action_form = reporter_client.get(changelist).context["action_form"]
+    actions = (
+        [value for value, _label in action_form.fields["action"].choices] if action_form else []
+    )
+    assert "publish_selected" not in actions
+
+    response = reporter_client.post(
+        changelist, {"action": "publish_selected", "_selected_action": [summit.pk]}
+    )
+
+    assert response.status_code in (200, 302)
+    summit.refresh_from_db()
+    assert summit.status == SummitStatus.REVIEW
+
+
+def test_reporter_cannot_change_a_published_summit_with_a_crafted_post(
+    reporter_client, editor_client
+):
+    summit = factories.PublishedSummitFactory()
+    data = form_data(editor_client.get(change_url(summit)))
+    data["title"] = "Rewritten by a reporter"
+
+    response = reporter_client.post(change_url(summit), data)
+
+    assert response.status_code == 403
+    summit.refresh_from_db()
+    assert summit.title != "Rewritten by a reporter"
+
+
+def test_editor_publish_action_refuses_summits_with_orphans_and_publishes_the_rest(editor_client):
+    good = factories.SummitFactory(status=SummitStatus.REVIEW)
+    bad = factories.SummitFactory(status=SummitStatus.REVIEW)
+    factories.ItemFactory(summit=bad, title="Lost passage", quote="words the article never had")
+    assert bad.items.get().anchor_state == AnchorState.ORPHANED
+    changelist = reverse("admin:summits_summit_changelist")
+
+    response = editor_client.post(
+        changelist,
+        {"action": "publish_selected", "_selected_action": [good.pk, bad.pk]},
+        follow=True,
+    )
+
+    assert set(Summit.objects.published().values_list("pk", flat=True)) == {good.pk}
+    assert "Lost passage" in response.content.decode()
+
+
+def test_unpublish_action_hides_the_summit_from_readers(editor_client):
+    summit = factories.PublishedSummitFactory()
+    editor_client.post(
+        reverse("admin:summits_summit_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [summit.pk]},
+    )
+    assert not Summit.objects.published().exists()
+
+
+def test_a_save_from_an_outdated_form_is_refused(editor_client):
+    summit = factories.SummitFactory()
+    stale = form_data(editor_client.get(change_url(summit)))
+    fresh = dict(stale, title="First editor's headline")
+    post(editor_client, change_url(summit), fresh)
+
+    response = post(
+        editor_client, change_url(summit), dict(stale, title="Second editor's headline")
+    )
+
+    assert "Someone else saved this summit" in errors_of(response)
+    assert Summit.objects.get().title == "First editor's headline"
+
+
+def test_body_is_sanitised_when_saved_through_the_admin(editor_client):
+    data = new_summit_data(
+        editor_client,
+        body='<p onclick="steal()">Hello <a href="javascript:alert(1)">x</a></p><script>alert(1)</script>',
+    )
+    post(editor_client, ADD_URL, data)
+    body = Summit.objects.get().body
+    assert "script" not in body and "onclick" not in body and "javascript" not in body
+    assert "Hello" in body
+
+
+def test_changelist_shows_counts_and_filters_by_year_and_status(editor_client):
+    summit = factories.SummitFactory(title="Counted summit")
+    factories.ItemFactory.create_batch(2, summit=summit)
+    factories.DisputeFactory(summit=summit)
+    factories.SummitFactory(title="Other year", start_date="2019-01-01")
+    changelist = reverse("admin:summits_summit_changelist")
+
+    response = editor_client.get(changelist, {"year": "2021", "status__exact": "draft"})
+
+    rows = response.context["cl"].result_list
+    assert [row.title for row in rows] == ["Counted summit"]
+    assert (rows[0].agreement_count, rows[0].dispute_count) == (2, 1)
+
+
+def test_changelist_query_count_is_constant(editor_client, django_assert_max_num_queries):
+    changelist = reverse("admin:summits_summit_changelist")
+    for _ in range(3):
+        factories.ItemFactory.create_batch(3, summit=factories.SummitFactory())
+    with django_assert_max_num_queries(14) as few:
+        editor_client.get(changelist)
+    for _ in range(30):
+        factories.ItemFactory.create_batch(3, summit=factories.SummitFactory())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        editor_client.get(changelist)
+
+
+def test_change_form_query_count_is_constant(editor_client, django_assert_max_num_queries):
+    summit = factories.SummitFactory()
+    topic = factories.TopicFactory()
+    factories.ItemFactory(summit=summit, topic=topic)
+    factories.DisputeFactory(summit=summit, topic=topic)
+    with django_assert_max_num_queries(40) as few:
+        editor_client.get(change_url(summit))
+    factories.ItemFactory.create_batch(15, summit=summit, topic=topic)
+    factories.DisputeFactory.create_batch(15, summit=summit, topic=topic)
+    factories.CorrectionFactory.create_batch(5, summit=summit)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        editor_client.get(change_url(summit))

@@ -1,0 +1,586 @@
+"""Anchoring quoted passages to article text, re-anchoring them after edits, highlighting them."""
+
+import random
+from html.parser import HTMLParser
+
+import pytest
+
+from summits.annotate import (
+    Anchor,
+    Highlight,
+    Selector,
+    anchor_all,
+    describe,
+    highlight,
+    html_to_text,
+    locate,
+    normalize_quote,
+    occurrences,
+)
+
+ARTICLE = (
+    "In Geneva, ambassadors from both delegations met on Tuesday at the Palais des Nations. "
+    "After nine hours of talks, they agreed to extend the inspection regime for another five "
+    "years. Russia's envoy said the verification protocol remained a point of dispute. "
+    "Washington wants on-site inspections at short notice; Moscow insists on thirty days' "
+    "warning. Both sides agreed to meet again in March."
+)
+
+ARTIKEL = (
+    "Nach zähen Verhandlungen in Genf haben sich die Botschafter auf einen Fahrplan für neue "
+    "Abrüstungsgespräche verständigt.\n"
+    "„Wir sind vorsichtig optimistisch“, sagte die Schweizer Gastgeberin am späten Abend. "
+    "Umstritten blieb, wer die Einhaltung der Obergrenzen überprüfen soll.\n"
+    "Die Delegationen wollen sich im Frühjahr erneut in Genf treffen."
+)
+
+
+def anchor_of(text: str, quote: str, context: int = 32) -> tuple[Selector, int]:
+    """The selector and old start of the only occurrence of quote in text."""
+    [start] = occurrences(text, quote)
+    return describe(text, start, start + len(quote), context), start
+
+
+def located(text: str, selector: Selector, position: int | None = None, **kwargs) -> str:
+    anchor = locate(text, selector, position, **kwargs)
+    assert anchor is not None
+    return text[anchor.start : anchor.end]
+
+
+# html_to_text
+
+
+def test_nested_inline_markup_adds_nothing_to_the_text():
+    html = (
+        '<p>Die <strong>Botschafter <em>haben sich <a href="/genf">geeinigt</a></em></strong>.</p>'
+    )
+    assert html_to_text(html) == "Die Botschafter haben sich geeinigt."
+
+
+def test_entities_are_decoded_to_one_character_each():
+    html = "<p>Rock &amp; Roll, &quot;Genf&quot;, 5&nbsp;000 Mann, &#8222;Ja&#x201C;, &lt;b&gt;</p>"
+    assert html_to_text(html) == 'Rock & Roll, "Genf", 5 000 Mann, „Ja“, <b>'
+
+
+def test_an_ampersand_that_starts_no_entity_stays_as_written():
+    assert html_to_text("<p>AT&T und H&M &unknown; </p>") == "AT&T und H&M &unknown;"
+
+
+def test_block_elements_are_separated_by_exactly_one_newline():
+    html = (
+        "<h2>Gipfel in Genf</h2><p>Erster Absatz.</p>"
+        "<ul><li>Punkt eins</li><li>Punkt zwei</li></ul>"
+        "<blockquote><p>Ein Zitat.</p></blockquote><p>Zeile<br>neue Zeile</p>"
+    )
+    assert html_to_text(html) == (
+        "Gipfel in Genf Erster Absatz. Punkt eins Punkt zwei Ein Zitat. Zeile neue Zeile"
+    )
+
+
+def test_whitespace_collapses_as_a_browser_renders_it():
+    html = "\n  <p>  The   summit\n\t opened </p>\n\n  <ul>\n <li> <em> late </em> </li>\n</ul>\n"
+    assert html_to_text(html) == "The summit opened late"
+
+
+def test_whitespace_collapses_across_inline_markup():
+    assert html_to_text("<p>arms <em> </em> <strong> control</strong></p>") == "arms control"
+
+
+def test_empty_blocks_and_line_breaks_leave_no_blank_lines():
+    assert html_to_text("<p><br></p><p>Genf</p><p></p><br><hr><p>Wien</p><p> </p>") == "Genf Wien"
+
+
+def test_script_and_style_are_not_text():
+    html = "<style>p { color: red }</style><p>Genf</p><script>if (a < b) alert(1)</script>"
+    assert html_to_text(html) == "Genf"
+
+
+def test_comments_are_not_text():
+    assert html_to_text("<p>Gen<!-- redaktionell -->f</p>") == "Genf"
+
+
+# normalize_quote
+
+
+def test_a_pasted_quote_has_its_whitespace_collapsed_and_stripped():
+    assert normalize_quote("  sagte  die\nGastgeberin\u00a0 am Abend\t") == (
+        "sagte die Gastgeberin am Abend"
+    )
+
+
+# describe and occurrences
+
+
+def test_describe_takes_context_on_both_sides():
+    start = ARTICLE.index("they agreed")
+    selector = describe(ARTICLE, start, start + len("they agreed"), context=10)
+    assert selector == Selector(exact="they agreed", prefix="of talks, ", suffix=" to extend")
+
+
+def test_describe_takes_what_context_there_is_at_the_start_and_end_of_the_text():
+    assert describe(ARTICLE, 0, 9) == Selector("In Geneva", "", ARTICLE[9:41])
+    end = len(ARTICLE)
+    assert describe(ARTICLE, end - 6, end) == Selector("March.", ARTICLE[end - 38 : end - 6], "")
+
+
+def test_describe_rejects_a_range_outside_the_text():
+    with pytest.raises(ValueError):
+        describe("Genf", 2, 5)
+    with pytest.raises(ValueError):
+        describe("Genf", 3, 2)
+
+
+def test_occurrences_include_overlapping_ones():
+    assert occurrences("Nein, nein, nein", "ein, ") == [1, 7]
+    assert occurrences("ananas", "ana") == [0, 2]
+    assert occurrences("Genf", "Wien") == []
+    assert occurrences("Genf", "") == []
+
+
+# locate: exact matches
+
+
+def test_a_unique_quote_is_found_exactly():
+    selector, start = anchor_of(ARTICLE, "the verification protocol")
+    assert locate(ARTICLE, selector) == Anchor(start, start + 25, score=1.0, exact=True)
+
+
+def test_duplicate_quote_is_resolved_by_its_prefix_even_against_its_old_position():
+    text = (
+        "The Russian envoy said both sides agreed to meet again. "
+        "The American envoy said both sides agreed to meet again."
+    )
+    first, second = occurrences(text, "agreed to meet again")
+    selector = Selector("agreed to meet again", prefix="The American envoy said both sides ")
+    assert locate(text, selector, position=first).start == second
+
+
+def test_duplicate_quote_is_resolved_by_its_suffix():
+    text = "They agreed to meet again in Geneva, and later they agreed to meet again in March."
+    first, second = occurrences(text, "agreed to meet again")
+    assert locate(text, Selector("agreed to meet again", suffix=" in Geneva")).start == first
+    assert locate(text, Selector("agreed to meet again", suffix=" in March")).start == second
+
+
+def test_duplicate_quote_with_the_same_context_is_resolved_by_its_position():
+    text = "Kein Kommentar. " * 4
+    starts = occurrences(text, "Kein Kommentar.")
+    selector = describe(text, starts[1], starts[1] + 15, context=8)
+    assert locate(text, selector, position=starts[1]).start == starts[1]
+    assert locate(text, selector, position=starts[2] + 3).start == starts[2]
+
+
+def test_duplicate_quote_without_context_or_position_resolves_to_the_first():
+    text = "Kein Kommentar, sagte er. Kein Kommentar, sagte sie."
+    assert locate(text, Selector("Kein Kommentar")).start == 0
+
+
+def test_a_quote_spanning_inline_markup_is_found_in_the_text():
+    text = html_to_text("<p>„Wir sind <em>vorsichtig</em>  optimistisch“, sagte sie.</p>")
+    assert located(text, Selector(normalize_quote("sind vorsichtig\n optimistisch"))) == (
+        "sind vorsichtig optimistisch"
+    )
+
+
+def test_a_quote_in_a_german_article_with_typographic_quotes_is_found_exactly():
+    html = "<p>&#8222;Wir sind vorsichtig optimistisch&#8220;, sagte die Gastgeberin.</p>"
+    text = html_to_text(html)
+    selector = Selector("„Wir sind vorsichtig optimistisch“")
+    assert locate(text, selector) == Anchor(0, 34, score=1.0, exact=True)
+
+
+def test_an_empty_quote_or_text_anchors_nowhere():
+    assert locate(ARTICLE, Selector("", prefix="Geneva")) is None
+    assert locate("", Selector("Geneva")) is None
+
+
+# locate: re-anchoring after edits
+
+
+def test_text_inserted_before_the_passage_shifts_the_exact_match():
+    quote = "the verification protocol remained a point of dispute"
+    selector, start = anchor_of(ARTICLE, quote)
+    insert = "Update, Wednesday: the talks will continue next week. "
+    anchor = locate(insert + ARTICLE, selector, position=start)
+    shifted = start + len(insert)
+    assert anchor == Anchor(shifted, shifted + len(quote), 1.0, exact=True)
+
+
+def test_a_word_changed_inside_the_quote_is_found_approximately():
+    quote = "they agreed to extend the inspection regime for another five years"
+    selector, start = anchor_of(ARTICLE, quote)
+    edited = ARTICLE.replace("another five years", "another four years")
+    anchor = locate(edited, selector, position=start)
+    assert anchor is not None
+    assert edited[anchor.start : anchor.end] == (
+        "they agreed to extend the inspection regime for another four years"
+    )
+    assert not anchor.exact
+    assert 0.75 <= anchor.score < 1
+
+
+def test_words_inserted_into_the_quote_are_taken_in():
+    selector, start = anchor_of(ARTICLE, "agreed to extend the inspection regime")
+    edited = ARTICLE.replace("agreed to", "agreed in principle to")
+    assert located(edited, selector, start) == "agreed in principle to extend the inspection regime"
+
+
+def test_a_fixed_typo_does_not_orphan_the_passage():
+    typo = ARTICLE.replace("Moscow insists", "Moscow insits")
+    selector, start = anchor_of(typo, "Moscow insits on thirty days' warning")
+    anchor = locate(ARTICLE, selector, position=start)
+    assert anchor is not None
+    assert ARTICLE[anchor.start : anchor.end] == "Moscow insists on thirty days' warning"
+    assert anchor.score > 0.9
+
+
+def test_a_german_passage_with_umlauts_survives_a_copy_edit():
+    selector, start = anchor_of(ARTIKEL, "„Wir sind vorsichtig optimistisch“, sagte die Schweizer")
+    edited = ARTIKEL.replace("vorsichtig", "verhalten").replace("Schweizer", "Genfer")
+    assert located(edited, selector, start) == "„Wir sind verhalten optimistisch“, sagte die Genfer"
+
+
+def test_an_approximate_match_is_widened_to_whole_words():
+    selector = Selector("verification protocol remained a point of dispute")
+    edited = ARTICLE.replace("remained a point of dispute", "remains a point of disputes")
+    assert located(edited, selector) == "verification protocol remains a point of disputes"
+
+    selector = Selector("Botschafter auf einen Fahrplan für neue Abrüstungsgespräche")
+    edited = ARTIKEL.replace("die Botschafter", "die Sonderbotschafter").replace(
+        "gespräche", "runden"
+    )
+    assert (
+        located(edited, selector)
+        == "Sonderbotschafter auf einen Fahrplan für neue Abrüstungsrunden"
+    )
+
+
+def test_a_quote_that_began_inside_a_word_may_begin_inside_one_again():
+    selector, start = anchor_of(ARTICLE, "bassadors from both delegations met on Tuesday")
+    edited = ARTICLE.replace("met on Tuesday", "met late on Tuesday")
+    assert located(edited, selector, start) == "bassadors from both delegations met late on Tuesday"
+
+
+def test_an_old_position_beyond_the_end_of_a_shortened_article_does_no_harm():
+    selector, start = anchor_of(ARTICLE, "Both sides agreed to meet again in March.")
+    shortened = ARTICLE[:120] + " Both sides agreed to meet again in early March."
+    assert start > len(shortened)
+    assert located(shortened, selector, start) == "Both sides agreed to meet again in early March."
+
+
+def test_a_deleted_passage_is_orphaned():
+    passage = "Russia's envoy said the verification protocol remained a point of dispute. "
+    selector, start = anchor_of(ARTICLE, passage.strip())
+    assert locate(ARTICLE.replace(passage, ""), selector, position=start) is None
+
+
+def test_a_rewritten_quote_is_orphaned_even_when_its_context_survives():
+    selector, start = anchor_of(ARTICLE, "the verification protocol remained a point of dispute")
+    edited = ARTICLE.replace(
+        "the verification protocol remained a point of dispute",
+        "who checks the figures remained a point of dispute",
+    )
+    assert locate(edited, selector, position=start) is None
+
+
+def test_an_edited_quote_is_found_where_its_context_is_rather_than_where_it_fits_best():
+    text = (
+        "Russia's envoy said the talks were constructive and frank. "
+        "America's envoy said the talks were constructive and frank, if long."
+    )
+    start = occurrences(text, "the talks were constructive and frank")[1]
+    selector = describe(text, start, start + 37)
+    edited = text.replace("and frank.", "and open.").replace(
+        "were constructive and frank,", "were productive and very frank,"
+    )
+    anchor = locate(edited, selector)
+    assert anchor is not None
+    assert (anchor.start, edited[anchor.start : anchor.end]) == (
+        edited.index("the talks were productive"),
+        "the talks were productive and very frank",
+    )
+
+
+def test_an_edited_quote_that_now_occurs_twice_is_found_near_its_old_position():
+    text = "Die Gespräche seien konstruktiv gewesen. Die Gespräche seien konstruktiv gewesen."
+    selector = Selector("Die Gespräche seien sehr konstruktiv gewesen.")
+    first, second = occurrences(text, "Die Gespräche")
+    assert locate(text, selector, position=second).start == second
+    assert locate(text, selector, position=first).start == first
+
+
+def test_min_score_decides_whether_a_heavily_edited_passage_still_counts():
+    selector, start = anchor_of(ARTICLE, "Washington wants on-site inspections at short notice")
+    edited = ARTICLE.replace("wants on-site inspections at", "demands inspections on very")
+    anchor = locate(edited, selector, position=start)
+    assert anchor is not None
+    assert (
+        edited[anchor.start : anchor.end] == "Washington demands inspections on very short notice"
+    )
+    assert 0.75 <= anchor.score < 0.9
+    assert locate(edited, selector, position=start, min_score=0.9) is None
+
+
+def test_anchor_all_locates_each_selector_in_order():
+    moscow, moscow_start = anchor_of(ARTICLE, "Moscow insists")
+    march, march_start = anchor_of(ARTICLE, "meet again in March")
+    gone = Selector("the talks collapsed")
+    assert anchor_all(ARTICLE, [(march, march_start), (gone, None), (moscow, None)]) == [
+        Anchor(march_start, march_start + 19, 1.0, exact=True),
+        None,
+        Anchor(moscow_start, moscow_start + 14, 1.0, exact=True),
+    ]
+
+
+def test_describe_then_locate_finds_the_same_passage():
+    rng = random.Random(20240611)
+    for _ in range(300):
+        start = rng.randrange(len(ARTIKEL))
+        end = rng.randint(start + 1, min(len(ARTIKEL), start + 80))
+        anchor = locate(ARTIKEL, describe(ARTIKEL, start, end), position=start)
+        assert anchor == Anchor(start, end, 1.0, exact=True)
+
+
+def test_a_character_dropped_from_a_passage_of_whole_words_keeps_its_boundaries():
+    rng = random.Random(7)
+    word_starts = [0, *(i + 1 for i, char in enumerate(ARTICLE) if char == " ")]
+    for _ in range(100):
+        first, last = sorted(rng.sample(range(len(word_starts)), 2))
+        if last - first < 4:
+            continue
+        start, end = word_starts[first], word_starts[last] - 1
+        dropped = rng.randrange(start + 1, end - 1)
+        edited = ARTICLE[:dropped] + ARTICLE[dropped + 1 :]
+        anchor = locate(edited, describe(ARTICLE, start, end), position=start)
+        assert anchor is not None
+        assert (anchor.start, anchor.end) == (start, end - 1), ARTICLE[start:end]
+
+
+def test_twenty_items_in_a_long_article_are_reanchored_after_edits():
+    rng = random.Random(3)
+    # Sentences of the articles' words in random order, so that no passage repeats.
+    words = (ARTICLE + " " + ARTIKEL).split()
+    sentences = (" ".join(rng.choices(words, k=rng.randint(8, 25))) for _ in range(2_000))
+    text = ". ".join(sentences)[:30_000]
+    spans = [(start, start + rng.randint(40, 250)) for start in range(0, 29_500, 1_475)]
+    selectors = [(describe(text, start, end), start) for start, end in spans]
+    edited = text
+    for start, _ in reversed(spans):
+        edited = edited[: start + 10] + "XYZ" + edited[start + 13 :]
+    update = "Updated at 18:00 with the final communiqué. "
+    edited = update + edited
+
+    anchors = anchor_all(edited, selectors)
+
+    assert len(anchors) == 20
+    for anchor, (start, _) in zip(anchors, spans, strict=True):
+        assert anchor is not None
+        assert not anchor.exact
+        assert anchor.start <= len(update) + start + 10 < anchor.end
+
+
+# highlight
+
+
+class _MarkReader(HTMLParser):
+    """Checks that marks nest properly and collects the text each item's marks hold."""
+
+    VOID = frozenset({"br", "hr", "img", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, dict[str, str | None]]] = []
+        self.marked: dict[str, str] = {}
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag not in self.VOID:
+            self.open.append((tag, attributes))
+        if tag == "mark" and "id" in attributes:
+            self.ids.append(attributes["id"])
+
+    def handle_endtag(self, tag):
+        assert self.open, f"</{tag}> closes nothing"
+        assert self.open[-1][0] == tag, f"</{tag}> closes <{self.open[-1][0]}>"
+        self.open.pop()
+
+    def handle_data(self, data):
+        for tag, attrs in self.open:
+            if tag == "mark":
+                item = attrs["data-item"]
+                self.marked[item] = self.marked.get(item, "") + data
+
+
+def read_marks(html: str) -> _MarkReader:
+    reader = _MarkReader()
+    reader.feed(html)
+    reader.close()
+    assert not reader.open, f"unclosed: {reader.open}"
+    return reader
+
+
+def span_of(text: str, passage: str, attrs: dict[str, str]) -> Highlight:
+    start = text.index(passage)
+    return Highlight(start, start + len(passage), attrs)
+
+
+def test_a_span_in_a_plain_paragraph_is_wrapped_in_one_mark():
+    html = "<p>Die Gespräche in Genf endeten spät.</p>"
+    span = span_of(html_to_text(html), "in Genf", {"id": "item-3", "class": "hl hl-agreement"})
+    assert highlight(html, [span]) == (
+        '<p>Die Gespräche <mark id="item-3" class="hl hl-agreement">in Genf</mark>'
+        " endeten spät.</p>"
+    )
+
+
+def test_a_span_into_emphasis_is_split_and_only_its_first_piece_keeps_the_id():
+    html = "<p>Er sei <em>sehr vorsichtig</em> optimistisch.</p>"
+    span = span_of(html_to_text(html), "sei sehr", {"id": "item-1", "class": "hl"})
+    assert highlight(html, [span]) == (
+        '<p>Er <mark id="item-1" class="hl">sei </mark>'
+        '<em><mark class="hl">sehr</mark> vorsichtig</em> optimistisch.</p>'
+    )
+
+
+def test_a_span_across_two_paragraphs_gets_a_mark_in_each():
+    html = "<p>Die Gespräche endeten spät.</p>\n<p>Ein Abkommen gibt es nicht.</p>"
+    span = span_of(html_to_text(html), "spät. Ein Abkommen", {"id": "item-2"})
+    assert highlight(html, [span]) == (
+        '<p>Die Gespräche endeten <mark id="item-2">spät.</mark></p>\n'
+        "<p><mark>Ein Abkommen</mark> gibt es nicht.</p>"
+    )
+
+
+def test_two_spans_in_the_same_text_node_get_a_mark_each():
+    html = "<p>Washington will Inspektionen, Moskau eine Frist.</p>"
+    text = html_to_text(html)
+    spans = [span_of(text, "Washington", {"id": "a"}), span_of(text, "Moskau", {"id": "b"})]
+    assert highlight(html, spans) == (
+        '<p><mark id="a">Washington</mark> will Inspektionen, '
+        '<mark id="b">Moskau</mark> eine Frist.</p>'
+    )
+
+
+def test_overlapping_spans_nest_by_closing_and_reopening_the_later_one():
+    html = "<p>Einigung über Obergrenzen, Streit über Kontrollen.</p>"
+    text = html_to_text(html)
+    spans = [
+        span_of(text, "Einigung über Obergrenzen", {"id": "a"}),
+        span_of(text, "Obergrenzen, Streit", {"id": "b"}),
+    ]
+    assert highlight(html, spans) == (
+        '<p><mark id="a">Einigung über <mark id="b">Obergrenzen</mark></mark>'
+        "<mark>, Streit</mark> über Kontrollen.</p>"
+    )
+
+
+def test_a_span_inside_another_nests_without_splitting_either():
+    html = "<p>Einigung über Obergrenzen, Streit über Kontrollen.</p>"
+    text = html_to_text(html)
+    spans = [
+        span_of(text, "Obergrenzen", {"id": "inner"}),
+        span_of(text, "Einigung über Obergrenzen, Streit", {"id": "outer"}),
+    ]
+    assert highlight(html, spans) == (
+        '<p><mark id="outer">Einigung über <mark id="inner">Obergrenzen</mark>, Streit</mark>'
+        " über Kontrollen.</p>"
+    )
+
+
+def test_an_entity_counts_as_the_one_character_it_stands_for():
+    html = "<p>Rock &amp; Roll in Genf</p>"
+    text = html_to_text(html)
+    spans = [span_of(text, "&", {"id": "a"}), span_of(text, "Roll", {"id": "b"})]
+    assert highlight(html, spans) == (
+        '<p>Rock <mark id="a">&amp;</mark> <mark id="b">Roll</mark> in Genf</p>'
+    )
+
+
+def test_an_ampersand_that_starts_no_entity_counts_as_itself():
+    html = "<p>AT&T und H&M</p>"
+    assert (
+        highlight(html, [Highlight(3, 4, {"id": "a"})]) == '<p>AT&<mark id="a">T</mark> und H&M</p>'
+    )
+
+
+def test_spans_that_start_together_nest_the_longer_outside():
+    html = "<p>Einigung über Obergrenzen</p>"
+    spans = [Highlight(0, 8, {"id": "short"}), Highlight(0, 25, {"id": "long"})]
+    assert highlight(html, spans) == (
+        '<p><mark id="long"><mark id="short">Einigung</mark> über Obergrenzen</mark></p>'
+    )
+
+
+def test_spans_reopened_after_a_crossing_one_closes_keep_their_nesting_order():
+    html = "<p>Einigung über Obergrenzen</p>"
+    spans = [
+        Highlight(0, 8, {"id": "a"}),
+        Highlight(2, 25, {"id": "b", "class": "b"}),
+        Highlight(4, 25, {"id": "c", "class": "c"}),
+    ]
+    assert highlight(html, spans) == (
+        '<p><mark id="a">Ei<mark id="b" class="b">ni<mark id="c" class="c">gung'
+        "</mark></mark></mark>"
+        '<mark class="b"><mark class="c"> über Obergrenzen</mark></mark></p>'
+    )
+
+
+def test_a_collapsed_space_maps_to_the_whitespace_it_stands_for():
+    html = "<p>arms  \n control</p>"
+    assert (
+        highlight(html, [Highlight(0, 5, {"id": "a"})])
+        == '<p><mark id="a">arms  \n </mark>control</p>'
+    )
+    assert (
+        highlight(html, [Highlight(5, 12, {"id": "b"})])
+        == '<p>arms  \n <mark id="b">control</mark></p>'
+    )
+
+
+def test_attribute_values_are_escaped():
+    html = "<p>Genf</p>"
+    marked = highlight(html, [Highlight(0, 4, {"title": "\"Genf\" <&> 'Wien'"})])
+    assert (
+        marked == '<p><mark title="&quot;Genf&quot; &lt;&amp;&gt; &#x27;Wien&#x27;">Genf</mark></p>'
+    )
+
+
+def test_a_span_of_nothing_but_a_block_boundary_marks_nothing():
+    html = "<p>Genf</p><p>Wien</p>"
+    assert highlight(html, [Highlight(4, 5, {"id": "a"}), Highlight(2, 2, {"id": "b"})]) == html
+
+
+def test_highlight_rejects_spans_outside_the_text_and_bad_attribute_names():
+    with pytest.raises(ValueError):
+        highlight("<p>Genf</p>", [Highlight(2, 5)])
+    with pytest.raises(ValueError):
+        highlight("<p>Genf</p>", [Highlight(0, 4, {'id="x" onclick': "alert(1)"})])
+
+
+def test_random_spans_give_balanced_marks_around_exactly_their_text():
+    html = (
+        "<h2>Gipfel in Genf</h2>\n"
+        "<p>Die <strong>Botschafter <em>haben sich</em></strong> auf einen "
+        '<a href="/fahrplan?a=1&amp;b=2">Fahrplan</a> verständigt.</p>\n'
+        "<blockquote><p>&#8222;Wir sind  vorsichtig optimistisch&#8220;, sagte sie.</p>"
+        "</blockquote>\n"
+        "<ul><li>Obergrenzen &amp; Fristen</li><li>Inspektionen<br>vor Ort</li></ul>"
+    )
+    text = html_to_text(html)
+    rng = random.Random(11)
+    for _ in range(200):
+        spans = []
+        for item in range(rng.randint(1, 4)):
+            start = rng.randrange(len(text))
+            end = rng.randint(start, len(text))
+            spans.append(Highlight(start, end, {"id": f"item-{item}", "data-item": str(item)}))
+
+        marked = highlight(html, spans)
+
+        assert html_to_text(marked) == text
+        reader = read_marks(marked)
+        assert len(set(reader.ids)) == len(reader.ids)
+        for item, span in enumerate(spans):
+            wanted = "".join(text[span.start : span.end].split())
+            assert "".join(reader.marked.get(str(item), "").split()) == wanted
