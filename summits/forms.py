@@ -135,7 +135,7 @@ class ItemFormSet(CustomInlineFormSet):
                     form.add_error("quote", error)
                 continue
             probe = copy.copy(item)
-            services.anchor_item(probe, text)
+            probe.anchor(text)
             if probe.anchor_state == AnchorState.ORPHANED:
                 orphaned.append(item)
         if summit.status == SummitStatus.PUBLISHED and orphaned:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_prose_editor.fields import ProseEditorField
 
-from . import annotate
+from . import annotate, conf
 from .choices import (
     INITIAL_STATUS,
     ITEM_STATUS_CHOICES,
@@ -331,6 +331,9 @@ class Item(models.Model):
             self.status = INITIAL_STATUS[ItemKind(self.kind)]
         self.summary = sanitize_summary(self.summary or "")
         self.quote = annotate.normalize_quote(self.quote or "")
+        if self.anchor_start is None:
+            # Never anchored (or orphaned): try now, so no item claims an anchor it lacks.
+            self.anchor(self.summit.body_text)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -341,6 +344,36 @@ class Item(models.Model):
             and self.status not in STATUSES_BY_KIND[ItemKind(self.kind)].values
         ):
             raise ValidationError({"status": _("This status does not apply to this kind of item.")})
+
+    def anchor(self, text: str) -> None:
+        """Anchors the item to `text` in memory: exact match, else fuzzy (drifted), else orphaned."""
+        found = annotate.locate(
+            text, self.selector, position=self.anchor_start, min_score=conf.get("ANCHOR_MIN_SCORE")
+        )
+        if found is None:
+            self.anchor_state = AnchorState.ORPHANED
+            self.anchor_start = self.anchor_end = None
+            self.anchor_score = 0.0
+            return
+        self.anchor_start, self.anchor_end, self.anchor_score = found.start, found.end, found.score
+        if found.exact:
+            # Refresh the context to what surrounds the passage now, so that the next edit is
+            # re-anchored against the current article, not the first draft.
+            self.take_selector_from(text)
+            self.anchor_state = AnchorState.ANCHORED
+        else:
+            self.anchor_state = AnchorState.DRIFTED
+
+    def take_selector_from(self, text: str) -> None:
+        """Makes the passage the item is anchored to in `text` its quote, with fresh context."""
+        selector = annotate.describe(
+            text, self.anchor_start, self.anchor_end, context=conf.get("ANCHOR_CONTEXT_LENGTH")
+        )
+        self.quote, self.quote_prefix, self.quote_suffix = (
+            selector.exact,
+            selector.prefix,
+            selector.suffix,
+        )
 
     @property
     def selector(self):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import annotate, conf
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
 from .models import Item, ItemUpdate, Summit
 
@@ -27,38 +26,6 @@ class PublishError(Exception):
     pass
 
 
-def anchor_item(item: Item, text: str) -> None:
-    """Anchors the item to `text` in memory: exact match, else fuzzy (drifted), else orphaned."""
-    anchor = annotate.locate(
-        text, item.selector, position=item.anchor_start, min_score=conf.get("ANCHOR_MIN_SCORE")
-    )
-    if anchor is None:
-        item.anchor_state = AnchorState.ORPHANED
-        item.anchor_start = item.anchor_end = None
-        item.anchor_score = 0.0
-        return
-    item.anchor_start, item.anchor_end = anchor.start, anchor.end
-    item.anchor_score = anchor.score
-    if anchor.exact:
-        # Refresh the context to what surrounds the passage now, so that the next edit is
-        # re-anchored against the current article, not the first draft.
-        _take_selector_from_text(item, text)
-        item.anchor_state = AnchorState.ANCHORED
-    else:
-        item.anchor_state = AnchorState.DRIFTED
-
-
-def _take_selector_from_text(item: Item, text: str) -> None:
-    selector = annotate.describe(
-        text, item.anchor_start, item.anchor_end, context=conf.get("ANCHOR_CONTEXT_LENGTH")
-    )
-    item.quote, item.quote_prefix, item.quote_suffix = (
-        selector.exact,
-        selector.prefix,
-        selector.suffix,
-    )
-
-
 @transaction.atomic
 def reanchor_summit(summit: Summit) -> AnchorReport:
     """Re-anchors every item of the summit to its current article text and saves what moved."""
@@ -66,7 +33,7 @@ def reanchor_summit(summit: Summit) -> AnchorReport:
     items = list(summit.items.select_for_update().order_by("kind", "position"))
     for item in items:
         before = (item.anchor_start, item.anchor_end, item.anchor_state, item.selector)
-        anchor_item(item, summit.body_text)
+        item.anchor(summit.body_text)
         if (item.anchor_start, item.anchor_end, item.anchor_state, item.selector) != before:
             Item.objects.filter(pk=item.pk).update(
                 anchor_start=item.anchor_start,
@@ -89,7 +56,7 @@ def confirm_anchor(item: Item) -> None:
     """Accepts the passage a drifted item was re-anchored to as its new quote."""
     if item.anchor_state != AnchorState.DRIFTED:
         return
-    _take_selector_from_text(item, item.summit.body_text)
+    item.take_selector_from(item.summit.body_text)
     item.anchor_state = AnchorState.ANCHORED
     item.anchor_score = 1.0
     item.save(

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from summits import conf, services
+from summits import conf
 from summits.choices import AgreementStatus, DisputeStatus, ItemKind, SummitStatus
 from summits.models import Correction, Item, ItemUpdate, Participant, Stance, Summit, Topic
 
@@ -73,7 +73,6 @@ class PublishedSummitFactory(SummitFactory):
 class ItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Item
-        skip_postgeneration_save = True
 
     summit = factory.SubFactory(SummitFactory)
     kind = ItemKind.AGREEMENT
@@ -86,13 +85,6 @@ class ItemFactory(factory.django.DjangoModelFactory):
         )
     )
     quote = factory.Sequence(lambda n: PASSAGES[n % len(PASSAGES)])
-
-    @factory.post_generation
-    def anchored(self, create, extracted, **kwargs):
-        # As an admin save would: anchor the passage to the article (or mark it orphaned).
-        if create:
-            services.anchor_item(self, self.summit.body_text)
-            self.save()
 
 
 class DisputeFactory(ItemFactory):
