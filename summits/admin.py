@@ -14,7 +14,7 @@ from . import (
     workflow,
 )
 from .choices import STATUSES_BY_KIND, AnchorState, SummitStatus
-from .forms import ItemFormSet, ItemInlineForm, SummitAdminForm
+from .forms import ItemFormSet, ItemInlineForm, StanceFormSet, SummitAdminForm
 from .models import (
     Agreement,
     Correction,
@@ -371,8 +371,12 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
 
 class StanceInline(InlineEditorialLock, admin.StackedInline):
     model = Stance
+    formset = StanceFormSet
     extra = 0
-    autocomplete_fields = ["participant"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant")
+
     fields = ["participant", "position", "quote", ("source_name", "source_url")]
 
 

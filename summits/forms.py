@@ -5,12 +5,13 @@ import copy
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import annotate, services, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
-from .models import Summit
+from .models import Participant, Summit
 
 ANCHOR_FIELDS = {"quote", "quote_prefix", "quote_suffix"}
 
@@ -142,14 +143,43 @@ class ItemFormSet(CustomInlineFormSet):
             raise ValidationError(services.orphaned_items_message(orphaned), code="orphaned")
 
 
+class StanceFormSet(BaseInlineFormSet):
+    """Offers the summit's participants, loaded once for every row of the dispute's stances."""
+
+    def __init__(self, *args, **kwargs):
+        self._participant_choices = None
+        super().__init__(*args, **kwargs)
+        self._limit_participants(self.forms)
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        self._limit_participants([form])
+        return form
+
+    def _limit_participants(self, forms_):
+        if self.instance.pk is None:
+            return
+        participants = Participant.objects.filter(summits=self.instance.summit_id)
+        for form in forms_:
+            field = form.fields["participant"]
+            field.queryset = participants
+            if self._participant_choices is None:
+                self._participant_choices = list(field.choices)
+            set_choices(field, self._participant_choices)
+
+
+def set_choices(field, choices):
+    field.choices = choices
+    inner = getattr(field.widget, "widget", None)  # the admin's RelatedFieldWidgetWrapper
+    if inner is not None:
+        inner.choices = choices
+
+
 def share_choices(forms_, field_name):
     """Evaluates a model choice field's options once for a whole formset instead of once a row."""
     if not forms_ or field_name not in forms_[0].fields:
         return
     choices = list(forms_[0].fields[field_name].choices)
     for form in forms_:
-        field = form.fields[field_name]
-        field.choices = choices
-        inner = getattr(field.widget, "widget", None)  # the admin's RelatedFieldWidgetWrapper
-        if inner is not None:
-            inner.choices = choices
+        set_choices(form.fields[field_name], choices)

@@ -459,7 +459,7 @@ class Stance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participant}: {self.item}"
+        return str(self.participant)
 
     def clean(self):
         super().clean()
@@ -493,7 +493,8 @@ class ItemUpdate(models.Model):
         verbose_name_plural = _("follow-up updates")
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d}: {self.item}"
+        status = self.get_status_display() if self.status else _("no change of status")
+        return f"{self.date:%Y-%m-%d}: {status}"
 
     def save(self, *args, **kwargs):
         self.note = sanitize_summary(self.note or "")

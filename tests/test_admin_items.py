@@ -1,0 +1,127 @@
+"""An item's own admin page: follow-up updates, stances, and the editorial lock."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tests.admin_forms import add_inline_row, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def agreement_url(item):
+    return reverse("admin:summits_agreement_change", args=[item.pk])
+
+
+def dispute_url(item):
+    return reverse("admin:summits_dispute_change", args=[item.pk])
+
+
+def test_follow_up_updates_move_the_agreement_status(editor_client):
+    item = factories.ItemFactory()
+    data = form_data(editor_client.get(agreement_url(item)))
+    add_inline_row(
+        data, "updates", date="2021-07-28", status="in_progress", note="<p>First round.</p>"
+    )
+    add_inline_row(data, "updates", date="2022-02-24", status="broken", note="<p>Suspended.</p>")
+
+    response = editor_client.post(agreement_url(item), data)
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == "broken"
+    assert list(item.updates.values_list("status", flat=True)) == ["broken", "in_progress"]
+
+
+def test_an_update_offers_only_the_statuses_of_its_item_kind(editor_client):
+    item = factories.ItemFactory()
+    data = form_data(editor_client.get(agreement_url(item)))
+    add_inline_row(
+        data, "updates", date="2021-07-28", status="escalated", note="<p>Wrong kind.</p>"
+    )
+
+    response = editor_client.post(agreement_url(item), data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not item.updates.exists()
+
+
+def test_editor_records_each_participants_stance_on_a_dispute(editor_client):
+    dispute = factories.DisputeFactory()
+    biden, putin = (
+        factories.ParticipantFactory(name="Joe Biden"),
+        factories.ParticipantFactory(name="Vladimir Putin"),
+    )
+    dispute.summit.participants.add(biden, putin)
+    data = form_data(editor_client.get(dispute_url(dispute)))
+    add_inline_row(
+        data, "stances", participant=biden.pk, position="Will keep raising human rights."
+    )
+    add_inline_row(data, "stances", participant=putin.pk, position="Calls it interference.")
+
+    response = editor_client.post(dispute_url(dispute), data)
+
+    assert response.status_code == 302
+    assert sorted(dispute.stances.values_list("participant__name", flat=True)) == [
+        "Joe Biden",
+        "Vladimir Putin",
+    ]
+
+
+def test_a_participant_has_one_stance_per_dispute(editor_client):
+    dispute = factories.DisputeFactory()
+    biden = factories.ParticipantFactory()
+    dispute.summit.participants.add(biden)
+    data = form_data(editor_client.get(dispute_url(dispute)))
+    add_inline_row(data, "stances", participant=biden.pk, position="One.")
+    add_inline_row(data, "stances", participant=biden.pk, position="Two.")
+
+    response = editor_client.post(dispute_url(dispute), data)
+
+    assert response.status_code == 200
+    assert not dispute.stances.exists()
+
+
+def test_a_stance_must_come_from_a_participant_of_the_summit(editor_client):
+    dispute = factories.DisputeFactory()
+    outsider = factories.ParticipantFactory()
+    data = form_data(editor_client.get(dispute_url(dispute)))
+    add_inline_row(data, "stances", participant=outsider.pk, position="Not at the table.")
+
+    response = editor_client.post(dispute_url(dispute), data)
+
+    assert response.status_code == 200
+    assert not dispute.stances.exists()
+
+
+def test_reporter_cannot_add_updates_to_an_item_of_a_published_summit(
+    reporter_client, editor_client
+):
+    item = factories.ItemFactory(summit=factories.PublishedSummitFactory())
+    data = form_data(editor_client.get(agreement_url(item)))
+    add_inline_row(data, "updates", date="2021-07-28", status="fulfilled", note="<p>Done.</p>")
+
+    response = reporter_client.post(agreement_url(item), data)
+
+    assert response.status_code == 403
+    assert not item.updates.exists()
+
+
+def test_items_are_added_on_their_summit_page_only(editor_client):
+    assert editor_client.get(reverse("admin:summits_agreement_add")).status_code == 403
+
+
+def test_item_page_query_count_is_constant(editor_client, django_assert_max_num_queries):
+    dispute = factories.DisputeFactory()
+    stance = factories.StanceFactory(item=dispute)
+    dispute.summit.participants.add(stance.participant)
+    factories.ItemUpdateFactory(item=dispute, status="narrowed")
+    with django_assert_max_num_queries(30) as few:
+        editor_client.get(dispute_url(dispute))
+    for _ in range(10):
+        stance = factories.StanceFactory(item=dispute)
+        dispute.summit.participants.add(stance.participant)
+        factories.ItemUpdateFactory(item=dispute, status="narrowed")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        editor_client.get(dispute_url(dispute))
