@@ -13,7 +13,7 @@ from . import annotate, services, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
 from .models import Participant, Summit
 
-ANCHOR_FIELDS = {"quote", "quote_prefix", "quote_suffix"}
+SELECTOR_FIELDS = {"quote", "quote_prefix", "quote_suffix"}
 
 
 class SummitAdminForm(forms.ModelForm):
@@ -130,7 +130,7 @@ class ItemFormSet(CustomInlineFormSet):
             if self._should_delete_form(form) or form.errors:
                 continue
             item = form.instance
-            if item.pk is None or ANCHOR_FIELDS & set(form.changed_data):
+            if item.pk is None or SELECTOR_FIELDS & set(form.changed_data):
                 error = passage_error(text, item.selector)
                 if error:
                     form.add_error("quote", error)

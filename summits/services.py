@@ -16,6 +16,17 @@ from .models import Item, ItemUpdate, Summit
 _POSITION_SHIFT = 1_000_000
 
 
+ANCHOR_FIELDS = [
+    "quote",
+    "quote_prefix",
+    "quote_suffix",
+    "anchor_start",
+    "anchor_end",
+    "anchor_state",
+    "anchor_score",
+]
+
+
 @dataclass
 class AnchorReport:
     drifted: list[Item] = field(default_factory=list)
@@ -35,15 +46,8 @@ def reanchor_summit(summit: Summit) -> AnchorReport:
         before = (item.anchor_start, item.anchor_end, item.anchor_state, item.selector)
         item.anchor(summit.body_text)
         if (item.anchor_start, item.anchor_end, item.anchor_state, item.selector) != before:
-            Item.objects.filter(pk=item.pk).update(
-                anchor_start=item.anchor_start,
-                anchor_end=item.anchor_end,
-                anchor_state=item.anchor_state,
-                anchor_score=item.anchor_score,
-                quote=item.quote,
-                quote_prefix=item.quote_prefix,
-                quote_suffix=item.quote_suffix,
-            )
+            # save(), not update(): django-reversion records the item as re-anchored.
+            item.save(update_fields=ANCHOR_FIELDS)
         if item.anchor_state == AnchorState.DRIFTED:
             report.drifted.append(item)
         elif item.anchor_state == AnchorState.ORPHANED:

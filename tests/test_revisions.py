@@ -95,3 +95,16 @@ def test_history_offers_a_comparison_of_two_versions(editor_client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Second" in page and "Third" in page
+
+
+def test_the_revision_holds_items_as_re_anchored_by_the_same_save(editor_client):
+    summit = factories.SummitFactory()
+    item = factories.ItemFactory(summit=summit, quote="a dialogue on strategic stability")
+    data = form_data(editor_client.get(change_url(summit)))
+    data["body"] = summit.body.replace("strategic stability", "strategical stability")
+
+    editor_client.post(change_url(summit), data)
+
+    revision = Version.objects.get_for_object(summit).get().revision
+    stored = revision.version_set.get(content_type__model="item", object_id=str(item.pk))
+    assert stored.field_dict["anchor_state"] == "drifted"

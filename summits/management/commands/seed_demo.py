@@ -127,13 +127,6 @@ class Command(BaseCommand):
             Correction.objects.create(
                 summit=summit, published_at=correction.published_at, text=correction.text
             )
-
-        # Anchoring and status syncing write with update(), which django-reversion does not
-        # see: record the summit and its items again as they are now.
-        summit.refresh_from_db()
-        reversion.add_to_revision(summit)
-        for item in summit.items.all():
-            reversion.add_to_revision(item)
         return summit
 
     @transaction.atomic
