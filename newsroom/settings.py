@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "adminsortable2",
     "django_prose_editor",
+    "django_countries",
     "reversion",
     "reversion_compare",
     "summits",

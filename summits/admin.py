@@ -183,7 +183,7 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "teaser", "body", "loaded_version"]}),
         (
-            _("Summit"),
+            _("Place and dates"),
             {
                 "fields": [
                     ("city", "venue", "country"),
@@ -258,9 +258,16 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
             "<ul>{}</ul>",
             format_html_join(
                 "",
-                "<li>{} “{}”: {}</li>",
+                "<li>{}</li>",
                 (
-                    (item.get_kind_display(), item.title, item.get_anchor_state_display())
+                    (
+                        _("%(kind)s “%(title)s”: %(state)s")
+                        % {
+                            "kind": item.get_kind_display(),
+                            "title": item.title,
+                            "state": item.get_anchor_state_display(),
+                        },
+                    )
                     for item in unsettled
                 ),
             ),

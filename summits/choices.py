@@ -48,5 +48,7 @@ INITIAL_STATUS = {
 
 class AnchorState(models.TextChoices):
     ANCHORED = "anchored", _("Anchored")
-    DRIFTED = "drifted", _("Drifted: confirm the new passage")
-    ORPHANED = "orphaned", _("Orphaned: passage not found")
+    # Drifted: found, but reworded, until an editor confirms the new passage.
+    # Orphaned: the passage is no longer in the article.
+    DRIFTED = "drifted", _("Drifted")
+    ORPHANED = "orphaned", _("Orphaned")

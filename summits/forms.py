@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import annotate, services, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
@@ -72,9 +73,11 @@ def passage_error(text: str, selector: annotate.Selector) -> str | None:
     if not matching:
         return _("The passage is in the article, but not with the text before or after given here.")
     if len(matching) > 1:
-        return _(
-            "This passage occurs %(count)d times in the article: add a few words of the text before "
-            "or after it to say which one is meant."
+        return ngettext(
+            "This passage occurs %(count)d time in the article.",
+            "This passage occurs %(count)d times in the article: add a few words of the text "
+            "before or after it to say which one is meant.",
+            len(matching),
         ) % {"count": len(matching)}
     return None
 

@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from django_prose_editor.fields import ProseEditorField
@@ -494,7 +496,7 @@ class ItemUpdate(models.Model):
 
     def __str__(self):
         status = self.get_status_display() if self.status else _("no change of status")
-        return f"{self.date:%Y-%m-%d}: {status}"
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')}: {status}"
 
     def save(self, *args, **kwargs):
         self.note = sanitize_summary(self.note or "")
@@ -523,4 +525,4 @@ class Correction(models.Model):
         verbose_name_plural = _("corrections")
 
     def __str__(self):
-        return f"{self.published_at:%Y-%m-%d}: {self.text[:60]}"
+        return f"{date_format(self.published_at, 'SHORT_DATE_FORMAT')}: {Truncator(self.text).chars(60)}"

@@ -82,7 +82,7 @@ def save_items_in_order(items: list[Item], deleted: list[Item]) -> None:
 
 
 def orphaned_items_message(items) -> str:
-    titles = ", ".join(f"“{item.title}”" for item in items)
+    titles = ", ".join(_("“%(title)s”") % {"title": item.title} for item in items)
     return ngettext(
         "This item's passage is no longer in the article: %(titles)s. Fix or remove it before publishing.",
         "These items' passages are no longer in the article: %(titles)s. Fix or remove them before publishing.",
