@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import (
+    caching,
     revisions,  # noqa: F401  (registers the models before VersionAdmin looks at them)
     services,
     workflow,
@@ -72,8 +73,20 @@ class InlineEditorialLock(EditorialLock):
         )
 
 
+class SharedContentAdmin(CompareVersionAdmin):
+    """Participants and topics appear on many summit pages: a change renews every cached page."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        caching.shared_content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        caching.shared_content_changed()
+
+
 @admin.register(Participant)
-class ParticipantAdmin(CompareVersionAdmin):
+class ParticipantAdmin(SharedContentAdmin):
     list_display = ["name", "role", "country", "wikidata_id"]
     list_filter = ["country"]
     search_fields = ["name", "role", "slug"]
@@ -81,7 +94,7 @@ class ParticipantAdmin(CompareVersionAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(CompareVersionAdmin):
+class TopicAdmin(SharedContentAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -417,6 +430,8 @@ class ItemAdmin(EditorialLock, CompareVersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.sync_item_status(form.instance)
+        # Titles and labels of the item appear in the rendered article and its search text.
+        services.render_summit(form.instance.summit)
 
 
 @admin.register(Agreement)

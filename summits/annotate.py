@@ -33,11 +33,16 @@ class Anchor:
 
 @dataclass(frozen=True)
 class Highlight:
-    """A span of the plain text to wrap in <mark> elements with these attributes."""
+    """A span of the plain text to wrap in <mark> elements with these attributes.
+
+    `after` is trusted HTML, inserted as is once after the span, like a link to the item's note
+    built with format_html(); see highlight() for where it goes.
+    """
 
     start: int
     end: int
     attrs: Mapping[str, str] = field(default_factory=dict)
+    after: str = ""
 
 
 _BLOCK_ELEMENTS = frozenset(
@@ -73,6 +78,9 @@ class _Origin(NamedTuple):
 class _Rendering(NamedTuple):
     text: str
     origins: list[_Origin | None]  # one per character; None for the space between blocks
+    # For each text node inside an <a>: the source offset just after the outermost enclosing
+    # link's </a>, or the end of the source for a link that is never closed.
+    link_ends: dict[int, int]
 
 
 class _TextWalker(HTMLParser):
@@ -91,29 +99,52 @@ class _TextWalker(HTMLParser):
         # they collapse and never lead or trail.
         self._space: _Origin | None = None
         self._block_break = False
+        # Links as the markup nests them: how deep the current text is, which outermost link
+        # holds each text node, and where each outermost link ends once its </a> is passed.
+        self._link_depth = 0
+        self._links = 0
+        self._node_links: dict[int, int] = {}
+        self._link_ends: dict[int, int] = {}
+        self._closed_link: int | None = None
 
     def render(self) -> _Rendering:
         self.feed(self._source)
         self.close()
-        self._take_data(len(self._source))
-        return _Rendering("".join(self._chars), self._origins)
+        end = len(self._source)
+        self._take_data(end)
+        self._end_closed_link(end)
+        link_ends = {
+            node: self._link_ends.get(link, end) for node, link in self._node_links.items()
+        }
+        return _Rendering("".join(self._chars), self._origins, link_ends)
 
     def handle_data(self, data: str) -> None:
         # The decoded data says nothing about where each character came from, so the source is
         # decoded again once the next piece of markup tells where this text ends.
         if self._data_start is None:
             self._data_start = self._position()
+            self._end_closed_link(self._data_start)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._markup()
         if tag in _HIDDEN_ELEMENTS:
             self._hidden += 1
+        if tag == "a":
+            if not self._link_depth:
+                self._links += 1
+            self._link_depth += 1
         self._block(tag)
 
     def handle_endtag(self, tag: str) -> None:
         self._markup()
         if tag in _HIDDEN_ELEMENTS and self._hidden:
             self._hidden -= 1
+        if tag == "a" and self._link_depth:
+            self._link_depth -= 1
+            if not self._link_depth:
+                # The parser does not tell where the end tag ends: the next token, or the end
+                # of the source, begins there.
+                self._closed_link = self._links - 1
         self._block(tag)
 
     def handle_comment(self, data: str) -> None:
@@ -134,7 +165,15 @@ class _TextWalker(HTMLParser):
         return self._line_starts[line - 1] + column
 
     def _markup(self) -> None:
-        self._take_data(self._position())
+        position = self._position()
+        self._take_data(position)
+        self._end_closed_link(position)
+
+    def _end_closed_link(self, position: int) -> None:
+        """Record that the link whose </a> was the last token ends at `position`."""
+        if self._closed_link is not None:
+            self._link_ends[self._closed_link] = position
+            self._closed_link = None
 
     def _take_data(self, end: int) -> None:
         """Take in the text that ran up to `end`, where markup begins or the document ends."""
@@ -144,6 +183,8 @@ class _TextWalker(HTMLParser):
         if not self._hidden:
             for char, origin in _decode(self._source, start, end, self._node):
                 self._take(char, origin)
+        if self._link_depth:
+            self._node_links[self._node] = self._links - 1
         self._node += 1
 
     def _block(self, tag: str) -> None:
@@ -370,6 +411,11 @@ def _is_word(char: str) -> bool:
     return char.isalnum()
 
 
+# The order of what highlight() inserts at one source offset: marks that end there close,
+# then the `after` snippets of spans that end there follow, then marks that begin there open.
+_CLOSE, _AFTER, _OPEN = range(3)
+
+
 def highlight(html: str, spans: Sequence[Highlight]) -> str:
     """The HTML with each span of its plain text wrapped in <mark> elements.
 
@@ -377,20 +423,32 @@ def highlight(html: str, spans: Sequence[Highlight]) -> str:
     becomes one <mark> per node, and overlapping spans nest, a span being closed and reopened
     where it would otherwise cross another. Every piece of a span carries its attributes except
     `id`, which only the first piece keeps, so ids stay unique and `mark[id]` styles the start.
+
+    A span's `after` HTML follows its last piece, after every mark that closes there and before
+    any that opens there, so it may sit inside another span's mark that goes on, or inside the
+    <em> the span ends in. Links do not nest, so when the last piece is link text, `after`
+    follows that link's </a> instead, that of the outermost link if links are nested; after a
+    link that is never closed it goes at the end of the document. Snippets that land at one
+    place come in span order. A span that marks nothing (an empty one, or one of nothing but
+    the space between blocks) has no last piece and so gets no `after` either.
     """
     rendering = _render(html)
     pieces: defaultdict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    inserts: list[tuple[int, int, str]] = []
     for index, span in enumerate(spans):
         if not 0 <= span.start <= span.end <= len(rendering.text):
             raise ValueError(f"Highlight [{span.start}:{span.end}] is outside the text")
         if invalid := [name for name in span.attrs if not _ATTRIBUTE_NAME.fullmatch(name)]:
             raise ValueError(f"Invalid attribute names: {invalid}")
-        origins = (
+        origins = [
             origin for origin in rendering.origins[span.start : span.end] if origin is not None
-        )
+        ]
         for node, group in groupby(origins, key=lambda origin: origin.node):
             node_origins = list(group)
             pieces[node].append((node_origins[0].start, node_origins[-1].end, index))
+        if span.after and origins:
+            last = origins[-1]
+            inserts.append((rendering.link_ends.get(last.node, last.end), _AFTER, span.after))
 
     opened: set[int] = set()
 
@@ -403,20 +461,23 @@ def highlight(html: str, spans: Sequence[Highlight]) -> str:
         opened.add(index)
         return f"<mark{attrs}>"
 
+    # Nodes in document order, so that the first piece of a span is the one that keeps its id.
+    for node in sorted(pieces):
+        inserts += _nest(pieces[node], open_tag)
     output = []
     written = 0
-    for node in sorted(pieces):
-        for offset, tag in _nest(pieces[node], open_tag):
-            output += [html[written:offset], tag]
-            written = offset
+    # A stable sort keeps the nesting order of the tags and the span order of the snippets.
+    for offset, _, insert in sorted(inserts, key=lambda insert: insert[:2]):
+        output += [html[written:offset], insert]
+        written = offset
     output.append(html[written:])
     return "".join(output)
 
 
 def _nest(
     pieces: list[tuple[int, int, int]], open_tag: Callable[[int], str]
-) -> Iterator[tuple[int, str]]:
-    """Source offsets and tags that wrap the pieces of one text node in properly nested marks.
+) -> Iterator[tuple[int, int, str]]:
+    """Source offsets, kinds and tags that wrap the pieces of one text node in nested marks.
 
     Each piece is (source start, source end, span index).
     """
@@ -426,11 +487,11 @@ def _nest(
         reopen = []
         while closing.intersection(stack):
             index = stack.pop()
-            yield offset, "</mark>"
+            yield offset, _CLOSE, "</mark>"
             if index not in closing:
                 reopen.append(index)
         # Longer pieces open first, so that shorter ones nest inside them without a split.
         opening = sorted((-end, index) for start, end, index in pieces if start == offset)
         for index in [*reversed(reopen), *(index for _, index in opening)]:
             stack.append(index)
-            yield offset, open_tag(index)
+            yield offset, _OPEN, open_tag(index)

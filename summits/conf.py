@@ -9,10 +9,34 @@ DEFAULTS = {
     # Lowest similarity (0..1) at which an edited passage is still taken for the anchored one.
     # Below it the item is orphaned; at or above it but not exact, it is marked drifted.
     "ANCHOR_MIN_SCORE": 0.75,
+    # PostgreSQL text search configuration for each summit language (stemming, stop words);
+    # a language not listed is searched with "simple" (no stemming).
+    "SEARCH_CONFIGS": {
+        "de": "german",
+        "en": "english",
+        "fr": "french",
+        "es": "spanish",
+        "it": "italian",
+        "nl": "dutch",
+        "ru": "russian",
+    },
+    # The publishing organisation named in structured data (schema.org NewsArticle).
+    "PUBLISHER_NAME": "Newsroom",
+    # Summits per page of the reader list.
+    "PAGE_SIZE": 20,
+    # Seconds a rendered reader page stays cached; keys change with every save, so this only
+    # bounds memory, not staleness.
+    "CACHE_TIMEOUT": 60 * 60,
+    # How long a signed preview link handed to an outside reviewer stays valid, in seconds.
+    "PREVIEW_LINK_MAX_AGE": 7 * 24 * 60 * 60,
     # Names of the auth groups the migrations create for the editorial workflow.
     "REPORTERS_GROUP": "Reporters",
     "EDITORS_GROUP": "Editors",
 }
+
+
+def search_config(language):
+    return get("SEARCH_CONFIGS").get(language, "simple")
 
 
 def get(name):

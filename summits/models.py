@@ -1,14 +1,17 @@
 """The data model: summits, their participants and topics, agreement and dispute items."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_countries.fields import CountryField
 from django_prose_editor.fields import ProseEditorField
 
@@ -83,6 +86,12 @@ class Summit(models.Model):
     )
     # The article's plain text as readers see it: the offset space of every item's anchor.
     body_text = models.TextField(editable=False, blank=True)
+    # Rendered when the content changes, so that a page request only assembles stored fragments:
+    # the article with its passages highlighted, and the text that search looks through.
+    body_html = models.TextField(editable=False, blank=True)
+    search_document = models.TextField(editable=False, blank=True)
+    # Filled on PostgreSQL only (full-text search in the summit's language; GIN-indexed).
+    search_vector = SearchVectorField(null=True, editable=False)
     language = models.CharField(_("language"), max_length=7, choices=language_choices)
     original = models.ForeignKey(
         "self",
@@ -204,6 +213,9 @@ class Summit(models.Model):
         ):
             self.first_published_at = self.publish_at
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("summits:detail", kwargs={"slug": self.slug})
 
     @property
     def is_live(self):
@@ -382,6 +394,15 @@ class Item(models.Model):
         return annotate.Selector(
             exact=self.quote, prefix=self.quote_prefix, suffix=self.quote_suffix
         )
+
+    @property
+    def reference_label(self):
+        """The short label of the item in the article, e.g. A1 (agreement 1), D2 (dispute 2)."""
+        if self.kind == ItemKind.AGREEMENT:
+            label = pgettext("short label of the agreement with this number", "A%(number)d")
+        else:
+            label = pgettext("short label of the dispute with this number", "D%(number)d")
+        return label % {"number": self.position}
 
     @property
     def anchored_text(self):

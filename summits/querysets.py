@@ -1,11 +1,16 @@
 """Querysets: the one definition of what a reader may see."""
 
-from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.contrib.postgres.search import SearchQuery
+from django.db import connections, models
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import AnchorState, ItemKind, SummitStatus
+from . import conf
+from .choices import AgreementStatus, AnchorState, ItemKind, SummitStatus
+
+# Readers type a few words; a pasted essay is cut to this many.
+MAX_SEARCH_WORDS = 12
 
 
 class SummitQuerySet(models.QuerySet):
@@ -17,7 +22,11 @@ class SummitQuerySet(models.QuerySet):
         return self.filter(status=SummitStatus.PUBLISHED, publish_at__gt=timezone.now())
 
     def for_readers(self):
-        return self.published().prefetch_related(
+        return self.published().with_page_data()
+
+    def with_page_data(self):
+        """Everything an article page shows, in a fixed number of queries."""
+        return self.select_related("original").prefetch_related(
             "participants",
             "topics",
             "items__topic",
@@ -25,6 +34,29 @@ class SummitQuerySet(models.QuerySet):
             "items__updates",
             "corrections",
         )
+
+    def search(self, query: str):
+        """Full-text search in each summit's own language on PostgreSQL; word matching elsewhere."""
+        words = query.split()[:MAX_SEARCH_WORDS]
+        if not words:
+            return self
+        if connections[self.db].vendor != "postgresql":
+            matches = Q()
+            for word in words:
+                matches &= Q(search_document__icontains=word)
+            return self.filter(matches)
+        text = " ".join(words)
+        configs = conf.get("SEARCH_CONFIGS")
+        matches = Q(
+            ~Q(language__in=list(configs)),
+            search_vector=SearchQuery(text, config="simple", search_type="websearch"),
+        )
+        for language, config in configs.items():
+            matches |= Q(
+                language=language,
+                search_vector=SearchQuery(text, config=config, search_type="websearch"),
+            )
+        return self.filter(matches)
 
     def with_item_counts(self):
         """Annotates agreement_count and dispute_count with correlated subqueries.
@@ -34,9 +66,9 @@ class SummitQuerySet(models.QuerySet):
         """
         items = self.model._meta.get_field("items").related_model
 
-        def count(kind):
+        def count(kind, **conditions):
             rows = (
-                items.objects.filter(summit=OuterRef("pk"), kind=kind)
+                items.objects.filter(summit=OuterRef("pk"), kind=kind, **conditions)
                 .order_by()
                 .values("summit")
                 .annotate(total=Count("pk"))
@@ -45,7 +77,10 @@ class SummitQuerySet(models.QuerySet):
             return Coalesce(Subquery(rows), 0)
 
         return self.annotate(
-            agreement_count=count(ItemKind.AGREEMENT), dispute_count=count(ItemKind.DISPUTE)
+            agreement_count=count(ItemKind.AGREEMENT),
+            dispute_count=count(ItemKind.DISPUTE),
+            fulfilled_count=count(ItemKind.AGREEMENT, status=AgreementStatus.FULFILLED),
+            broken_count=count(ItemKind.AGREEMENT, status=AgreementStatus.BROKEN),
         )
 
 

@@ -2,12 +2,15 @@
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.utils import timezone, translation
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import annotate, conf
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
 from .models import Item, ItemUpdate, Summit
 
@@ -39,9 +42,12 @@ class PublishError(Exception):
 
 @transaction.atomic
 def reanchor_summit(summit: Summit) -> AnchorReport:
-    """Re-anchors every item of the summit to its current article text and saves what moved."""
+    """Re-anchors every item of the summit to its current article text and saves what moved,
+    then renders the annotated article and the search text from the result."""
     report = AnchorReport()
-    items = list(summit.items.select_for_update().order_by("kind", "position"))
+    items = list(
+        summit.items.select_for_update().select_related("topic").order_by("kind", "position")
+    )
     for item in items:
         before = (item.anchor_start, item.anchor_end, item.anchor_state, item.selector)
         item.anchor(summit.body_text)
@@ -52,7 +58,52 @@ def reanchor_summit(summit: Summit) -> AnchorReport:
             report.drifted.append(item)
         elif item.anchor_state == AnchorState.ORPHANED:
             report.orphaned.append(item)
+    render_summit(summit, items)
     return report
+
+
+def render_summit(summit: Summit, items: list[Item] | None = None) -> None:
+    """Stores the summit's annotated article and search text, and marks the summit changed."""
+    if items is None:
+        items = list(summit.items.select_related("topic").order_by("kind", "position"))
+    with translation.override(summit.language):
+        summit.body_html = annotate.highlight(
+            summit.body, [_highlight(item) for item in items if item.anchor_start is not None]
+        )
+    summit.search_document = "\n".join(
+        [summit.title, summit.teaser, summit.body_text]
+        + [part for item in items for part in (item.title, strip_tags(item.summary), item.quote)]
+    )
+    changes = {
+        "body_html": summit.body_html,
+        "search_document": summit.search_document,
+        "updated_at": timezone.now(),
+    }
+    if connection.vendor == "postgresql":
+        changes["search_vector"] = SearchVector(
+            Value(summit.search_document), config=Value(conf.search_config(summit.language))
+        )
+    Summit.objects.filter(pk=summit.pk).update(**changes)
+
+
+def _highlight(item: Item) -> annotate.Highlight:
+    return annotate.Highlight(
+        item.anchor_start,
+        item.anchor_end,
+        {
+            "id": f"passage-{item.pk}",
+            "class": f"passage passage--{item.kind}",
+            "data-item": str(item.pk),
+        },
+        after=format_html(
+            '<a class="passage-ref passage-ref--{kind}" href="#item-{pk}">'
+            '<span class="visually-hidden">{kind_label}: </span>{label}</a>',
+            kind=item.kind,
+            pk=item.pk,
+            kind_label=item.get_kind_display(),
+            label=item.reference_label,
+        ),
+    )
 
 
 @transaction.atomic

@@ -1,9 +1,164 @@
-"""Reader pages and operational endpoints of the summits plugin."""
+"""Reader pages, previews and operational endpoints of the summits plugin."""
 
+from django.core import signing
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import caching, conf, seo
+from .choices import AgreementStatus, ItemKind
+from .filters import SummitFilter, TrackerFilter
+from .models import Item, Summit
+
+PREVIEW_SALT = "summits.preview"
+
+
+@require_safe
+def summit_list(request):
+    filterset = SummitFilter(
+        request.GET,
+        queryset=Summit.objects.published()
+        .with_item_counts()
+        .defer("body", "body_text", "body_html", "search_document", "search_vector")
+        .prefetch_related("participants"),
+    )
+    paginator = Paginator(filterset.qs.order_by("-start_date", "-id"), conf.get("PAGE_SIZE"))
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "summits/summit_list.html",
+        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+    )
+
+
+@require_safe
+def summit_detail(request, slug):
+    summit = get_object_or_404(
+        Summit.objects.published().only("pk", "slug", "language", "updated_at"), slug=slug
+    )
+    etag = caching.summit_etag(summit)
+    response = get_conditional_response(
+        request, etag=etag, last_modified=int(summit.updated_at.timestamp())
+    )
+    if response is not None:
+        return response
+    key = f"summits:page:{etag.strip(chr(34))}"
+    html = cache.get(key)
+    if html is None:
+        summit = Summit.objects.for_readers().get(pk=summit.pk)
+        html = render_summit_page(request, summit)
+        cache.set(key, html, conf.get("CACHE_TIMEOUT"))
+    response = HttpResponse(html)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(summit.updated_at.timestamp())
+    response["Content-Language"] = summit.language
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+def render_summit_page(request, summit, *, preview=False):
+    """The article page in the summit's own language; the same templates serve previews."""
+    canonical_url = request.build_absolute_uri(summit.get_absolute_url())
+    image_url = request.build_absolute_uri(summit.lead_image.url) if summit.lead_image else None
+    with translation.override(summit.language):
+        return render_to_string(
+            "summits/summit_detail.html",
+            {
+                "summit": summit,
+                "json_ld": seo.news_article(summit, canonical_url, image_url),
+                "agreements": [
+                    item for item in summit.items.all() if item.kind == ItemKind.AGREEMENT
+                ],
+                "disputes": [item for item in summit.items.all() if item.kind == ItemKind.DISPUTE],
+                "translations": summit_translations(summit),
+                "canonical_url": canonical_url,
+                "preview": preview,
+            },
+            request=request,
+        )
+
+
+def summit_translations(summit):
+    return list(
+        summit.translation_family()
+        .published()
+        .exclude(pk=summit.pk)
+        .only("slug", "language", "title")
+        .order_by("language")
+    )
+
+
+@never_cache
+def summit_preview(request, slug):
+    # Anyone but an editor gets a plain 404: a draft's existence is not to be revealed.
+    if not request.user.has_perm("summits.view_summit"):
+        raise Http404
+    summit = get_object_or_404(Summit.objects.with_page_data(), slug=slug)
+    return preview_response(request, summit)
+
+
+@never_cache
+def signed_preview(request, token):
+    """A preview an editor hands to an outside reviewer: a signed link that expires."""
+    try:
+        pk = signing.TimestampSigner(salt=PREVIEW_SALT).unsign(
+            token, max_age=conf.get("PREVIEW_LINK_MAX_AGE")
+        )
+    except signing.BadSignature:  # SignatureExpired is one too
+        raise Http404 from None
+    summit = get_object_or_404(Summit.objects.with_page_data(), pk=pk)
+    return preview_response(request, summit)
+
+
+def preview_link_token(summit) -> str:
+    return signing.TimestampSigner(salt=PREVIEW_SALT).sign(str(summit.pk))
+
+
+def preview_response(request, summit):
+    response = HttpResponse(render_summit_page(request, summit, preview=True))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Content-Language"] = summit.language
+    return response
+
+
+@require_safe
+def tracker(request):
+    """How the agreements of all published summits fared, by status."""
+    filterset = TrackerFilter(
+        request.GET,
+        queryset=Item.objects.filter(
+            kind=ItemKind.AGREEMENT, summit__in=Summit.objects.published()
+        ),
+    )
+    agreements = filterset.qs
+    counts = dict(agreements.order_by().values_list("status").annotate(total=Count("pk")))
+    by_status = [(status, counts.get(status.value, 0)) for status in AgreementStatus]
+    rows = (
+        agreements.select_related("summit", "topic")
+        .prefetch_related("updates")
+        .order_by("-summit__start_date", "summit_id", "position")
+    )
+    return render(
+        request,
+        "summits/tracker.html",
+        {
+            "filter": filterset,
+            "by_status": by_status,
+            "agreements": rows,
+            "total": sum(counts.values()),
+        },
+    )
 
 
 @never_cache

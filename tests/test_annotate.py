@@ -407,7 +407,7 @@ class _MarkReader(HTMLParser):
 
     def handle_data(self, data):
         for tag, attrs in self.open:
-            if tag == "mark":
+            if tag == "mark" and "data-item" in attrs:
                 item = attrs["data-item"]
                 self.marked[item] = self.marked.get(item, "") + data
 
@@ -558,15 +558,294 @@ def test_highlight_rejects_spans_outside_the_text_and_bad_attribute_names():
         highlight("<p>Genf</p>", [Highlight(0, 4, {'id="x" onclick': "alert(1)"})])
 
 
-def test_random_spans_give_balanced_marks_around_exactly_their_text():
-    html = (
-        "<h2>Gipfel in Genf</h2>\n"
-        "<p>Die <strong>Botschafter <em>haben sich</em></strong> auf einen "
-        '<a href="/fahrplan?a=1&amp;b=2">Fahrplan</a> verständigt.</p>\n'
-        "<blockquote><p>&#8222;Wir sind  vorsichtig optimistisch&#8220;, sagte sie.</p>"
-        "</blockquote>\n"
-        "<ul><li>Obergrenzen &amp; Fristen</li><li>Inspektionen<br>vor Ort</li></ul>"
+def ref(item: str) -> str:
+    """A note link like the one the reader page puts after each passage."""
+    return f'<a class="passage-ref" href="#item-{item}">{item}</a>'
+
+
+def referenced(text: str, passage: str, item: str) -> Highlight:
+    start = text.index(passage)
+    return Highlight(start, start + len(passage), {"id": f"item-{item}"}, after=ref(item))
+
+
+class _LinkNestingChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            assert not self.depth, "<a> inside <a>"
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            assert self.depth, "</a> closes nothing"
+            self.depth -= 1
+
+
+def assert_no_nested_links(html: str) -> None:
+    checker = _LinkNestingChecker()
+    checker.feed(html)
+    checker.close()
+
+
+def test_after_follows_the_mark_of_a_span_in_plain_text():
+    html = "<p>Die Gespräche in Genf endeten spät.</p>"
+    marked = highlight(html, [referenced(html_to_text(html), "in Genf", "A1")])
+    assert marked == (
+        '<p>Die Gespräche <mark id="item-A1">in Genf</mark>'
+        '<a class="passage-ref" href="#item-A1">A1</a> endeten spät.</p>'
     )
+    assert html_to_text(marked) == "Die Gespräche in GenfA1 endeten spät."
+
+
+def test_after_is_trusted_html_inserted_as_it_is():
+    html = "<p>Genf</p>"
+    after = '<sup><a href="#n?a=1&amp;b=2">&#8224;</a></sup>'
+    assert highlight(html, [Highlight(0, 4, after=after)]) == f"<p><mark>Genf</mark>{after}</p>"
+
+
+def test_after_a_span_into_emphasis_follows_its_last_piece_inside_the_emphasis():
+    html = "<p>Er sei <em>sehr vorsichtig</em> optimistisch.</p>"
+    marked = highlight(html, [referenced(html_to_text(html), "sei sehr", "A1")])
+    assert marked == (
+        '<p>Er <mark id="item-A1">sei </mark><em><mark>sehr</mark>'
+        '<a class="passage-ref" href="#item-A1">A1</a> vorsichtig</em> optimistisch.</p>'
+    )
+    read_marks(marked)
+
+
+def test_after_a_span_ending_in_link_text_follows_the_link():
+    html = '<p>Ein <a href="/fahrplan">Fahrplan für Gespräche</a> steht.</p>'
+    marked = highlight(html, [referenced(html_to_text(html), "Ein Fahrplan", "A1")])
+    assert marked == (
+        '<p><mark id="item-A1">Ein </mark><a href="/fahrplan"><mark>Fahrplan</mark>'
+        ' für Gespräche</a><a class="passage-ref" href="#item-A1">A1</a> steht.</p>'
+    )
+    assert_no_nested_links(marked)
+    assert html_to_text(marked) == "Ein Fahrplan für GesprächeA1 steht."
+
+
+def test_after_a_span_ending_in_markup_inside_a_link_follows_the_link():
+    html = '<p><a href="/genf"><em>Genf</em> und <strong>Wien</strong></a>, Bern</p>'
+    marked = highlight(html, [referenced(html_to_text(html), "Genf", "A1")])
+    assert marked == (
+        '<p><a href="/genf"><em><mark id="item-A1">Genf</mark></em> und <strong>Wien</strong>'
+        '</a><a class="passage-ref" href="#item-A1">A1</a>, Bern</p>'
+    )
+    assert_no_nested_links(marked)
+
+
+def test_after_a_span_ending_just_before_a_link_stays_before_the_link():
+    html = '<p>Ein <a href="/fahrplan">Fahrplan</a>, gut.</p>'
+    marked = highlight(html, [referenced(html_to_text(html), "Ein", "A1")])
+    assert marked == (
+        '<p><mark id="item-A1">Ein</mark><a class="passage-ref" href="#item-A1">A1</a>'
+        ' <a href="/fahrplan">Fahrplan</a>, gut.</p>'
+    )
+
+
+def test_after_a_link_comes_before_a_mark_opening_right_after_it():
+    html = '<p><a href="/genf">Genf</a>, Wien</p>'
+    text = html_to_text(html)
+    marked = highlight(html, [referenced(text, "Genf", "A1"), referenced(text, ", Wien", "A2")])
+    assert marked == (
+        '<p><a href="/genf"><mark id="item-A1">Genf</mark></a>'
+        '<a class="passage-ref" href="#item-A1">A1</a>'
+        '<mark id="item-A2">, Wien</mark><a class="passage-ref" href="#item-A2">A2</a></p>'
+    )
+
+
+def test_after_an_outermost_link_when_links_are_nested():
+    html = '<p><a href="/a">Ab <a href="/b">Genf</a> bis</a> Wien</p>'
+    marked = highlight(html, [referenced(html_to_text(html), "Genf", "A1")])
+    assert marked == (
+        '<p><a href="/a">Ab <a href="/b"><mark id="item-A1">Genf</mark></a> bis</a>'
+        '<a class="passage-ref" href="#item-A1">A1</a> Wien</p>'
+    )
+
+
+def test_after_a_link_that_is_never_closed_goes_at_the_end_of_the_document():
+    html = '<p>Ein <a href="/fahrplan">Fahrplan für Gespräche</p><p>Wien</p>'
+    marked = highlight(html, [referenced(html_to_text(html), "Fahrplan", "A1")])
+    assert marked == (
+        '<p>Ein <a href="/fahrplan"><mark id="item-A1">Fahrplan</mark> für Gespräche</p>'
+        '<p>Wien</p><a class="passage-ref" href="#item-A1">A1</a>'
+    )
+
+
+def test_afters_of_spans_ending_at_the_same_place_come_in_span_order_after_their_marks():
+    html = "<p>Einigung über Obergrenzen, Streit über Kontrollen.</p>"
+    text = html_to_text(html)
+    spans = [
+        referenced(text, "Obergrenzen", "A1"),
+        referenced(text, "Einigung über Obergrenzen", "A2"),
+    ]
+    assert highlight(html, spans) == (
+        '<p><mark id="item-A2">Einigung über <mark id="item-A1">Obergrenzen</mark></mark>'
+        '<a class="passage-ref" href="#item-A1">A1</a>'
+        '<a class="passage-ref" href="#item-A2">A2</a>, Streit über Kontrollen.</p>'
+    )
+    assert html_to_text(highlight(html, spans[::-1])) == (
+        "Einigung über ObergrenzenA2A1, Streit über Kontrollen."
+    )
+
+
+def test_afters_of_spans_ending_in_the_same_link_come_in_span_order_after_it():
+    html = '<p>Ein <a href="/fahrplan">Fahrplan für Gespräche</a>.</p>'
+    text = html_to_text(html)
+    spans = [referenced(text, "Gespräche", "A1"), referenced(text, "Ein Fahrplan", "A2")]
+    marked = highlight(html, spans)
+    assert marked.endswith(
+        '</a><a class="passage-ref" href="#item-A1">A1</a>'
+        '<a class="passage-ref" href="#item-A2">A2</a>.</p>'
+    )
+    assert_no_nested_links(marked)
+
+
+def test_after_of_overlapping_spans_follows_each_ones_last_piece_outside_the_other():
+    html = "<p>Einigung über Obergrenzen, Streit über Kontrollen.</p>"
+    text = html_to_text(html)
+    spans = [
+        referenced(text, "Einigung über Obergrenzen", "A1"),
+        referenced(text, "Obergrenzen, Streit", "A2"),
+    ]
+    assert highlight(html, spans) == (
+        '<p><mark id="item-A1">Einigung über <mark id="item-A2">Obergrenzen</mark></mark>'
+        '<a class="passage-ref" href="#item-A1">A1</a>'
+        '<mark>, Streit</mark><a class="passage-ref" href="#item-A2">A2</a>'
+        " über Kontrollen.</p>"
+    )
+
+
+def test_after_of_a_span_inside_another_stays_inside_the_outer_mark():
+    html = "<p>Einigung über Obergrenzen, Streit über Kontrollen.</p>"
+    text = html_to_text(html)
+    spans = [
+        referenced(text, "Obergrenzen", "A1"),
+        referenced(text, "Einigung über Obergrenzen, Streit", "A2"),
+    ]
+    assert highlight(html, spans) == (
+        '<p><mark id="item-A2">Einigung über <mark id="item-A1">Obergrenzen</mark>'
+        '<a class="passage-ref" href="#item-A1">A1</a>, Streit</mark>'
+        '<a class="passage-ref" href="#item-A2">A2</a> über Kontrollen.</p>'
+    )
+
+
+def test_a_span_that_marks_nothing_gets_no_after():
+    html = "<p>Genf</p><p>Wien</p>"
+    spans = [Highlight(4, 5, after=ref("A1")), Highlight(2, 2, after=ref("A2"))]
+    assert highlight(html, spans) == html
+
+
+def test_after_changes_the_text_only_by_its_own_text_at_the_end_of_the_passage():
+    html = (
+        "<h2>Gipfel in Genf</h2>\n<p>Die <strong>Botschafter <em>haben sich</em></strong> auf "
+        'einen <a href="/fahrplan">Fahrplan</a> verständigt.</p>'
+    )
+    text = html_to_text(html)
+    spans = [
+        referenced(text, "Genf Die", "A1"),
+        referenced(text, "Botschafter haben", "A2"),
+        referenced(text, "auf einen Fahr", "A3"),
+    ]
+    plain = [Highlight(span.start, span.end, span.attrs) for span in spans]
+    assert html_to_text(highlight(html, plain)) == text
+    marked = highlight(html, spans)
+    assert html_to_text(marked) == (
+        "Gipfel in Genf DieA1 Botschafter habenA2 sich auf einen FahrplanA3 verständigt."
+    )
+    read_marks(marked)
+    assert_no_nested_links(marked)
+
+
+class _RefReader(HTMLParser):
+    """The tokens of highlighted HTML, each `after` snippet taken as one token."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[tuple[str, str]] = []
+        self.in_ref = False
+        self.links = 0  # source links opened so far
+        self.open_links: list[int] = []
+        self.open_marks: list[str | None] = []
+        self.last_piece_links: dict[str, int | None] = {}  # item -> link of its last piece
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("class") == "passage-ref":
+            self.tokens.append(("ref", attributes["href"].removeprefix("#item-")))
+            self.in_ref = True
+        elif tag == "a":
+            self.links += 1
+            self.open_links.append(self.links)
+            self.tokens.append(("start", f"a{self.links}"))
+        elif tag == "mark":
+            self.open_marks.append(attributes["data-item"])
+            self.tokens.append(("start", "mark"))
+        else:
+            self.tokens.append(("start", tag))
+
+    def handle_endtag(self, tag):
+        if self.in_ref:
+            self.in_ref = False
+        elif tag == "a":
+            self.tokens.append(("end", f"a{self.open_links.pop()}"))
+        elif tag == "mark":
+            item = self.open_marks.pop()
+            self.last_piece_links[item] = self.open_links[-1] if self.open_links else None
+            self.tokens.append(("end", f"mark{item}"))
+        else:
+            self.tokens.append(("end", tag))
+
+    def handle_data(self, data):
+        if not self.in_ref:
+            self.tokens.append(("data", data))
+
+
+def assert_afters_in_place(marked: str) -> None:
+    """Each snippet follows its span's last mark, past the end of the link that mark is in."""
+    reader = _RefReader()
+    reader.feed(marked)
+    reader.close()
+    tokens = reader.tokens
+    refs = [index for index, token in enumerate(tokens) if token[0] == "ref"]
+    assert sorted(token[1] for token in tokens if token[0] == "ref") == sorted(
+        reader.last_piece_links
+    )
+    for position in refs:
+        item = tokens[position][1]
+        last_piece = max(i for i, token in enumerate(tokens) if token == ("end", f"mark{item}"))
+        between = [token for token in tokens[last_piece + 1 : position] if token[0] != "ref"]
+        link = reader.last_piece_links[item]
+        if link is None:
+            assert all(kind == "end" and tag.startswith("mark") for kind, tag in between)
+        else:
+            assert between[-1] == ("end", f"a{link}")
+        # Snippets side by side landed at the same place, so come in span order.
+        if tokens[position - 1][0] == "ref":
+            assert int(tokens[position - 1][1]) < int(item)
+
+
+RANDOM_HTML = (
+    "<h2>Gipfel in Genf</h2>\n"
+    "<p>Die <strong>Botschafter <em>haben sich</em></strong> auf einen "
+    '<a href="/fahrplan?a=1&amp;b=2">Fahrplan</a> verständigt.</p>\n'
+    "<blockquote><p>&#8222;Wir sind  vorsichtig optimistisch&#8220;, sagte sie.</p>"
+    "</blockquote>\n"
+    "<ul><li>Obergrenzen &amp; Fristen</li><li>Inspektionen<br>vor Ort</li></ul>"
+)
+RANDOM_LINKED_HTML = (
+    '<p><a href="/genf">Genf</a>, <a href="/wien"><em>Wien</em> und Bern</a> &amp; '
+    '<a href="/x?a=1&amp;b=2">Fristen <strong>f&uuml;r Inspektionen</strong></a></p>\n'
+    '<ul><li><a href="/l">Obergrenzen</a></li><li>vor <a href="/o">Ort</a><br>und weiter</li>'
+    '</ul><p><a href="/e">Ende &amp; Schluss</a></p>'
+)
+
+
+@pytest.mark.parametrize("html", [RANDOM_HTML, RANDOM_LINKED_HTML], ids=["article", "links"])
+def test_random_spans_give_balanced_marks_around_exactly_their_text(html):
     text = html_to_text(html)
     rng = random.Random(11)
     for _ in range(200):
@@ -574,9 +853,17 @@ def test_random_spans_give_balanced_marks_around_exactly_their_text():
         for item in range(rng.randint(1, 4)):
             start = rng.randrange(len(text))
             end = rng.randint(start, len(text))
-            spans.append(Highlight(start, end, {"id": f"item-{item}", "data-item": str(item)}))
+            spans.append(
+                Highlight(
+                    start,
+                    end,
+                    {"id": f"item-{item}", "data-item": str(item)},
+                    after=f'<a class="passage-ref" href="#item-{item}">\u2020{item}</a>',
+                )
+            )
+        plain = [Highlight(span.start, span.end, span.attrs) for span in spans]
 
-        marked = highlight(html, spans)
+        marked = highlight(html, plain)
 
         assert html_to_text(marked) == text
         reader = read_marks(marked)
@@ -584,3 +871,17 @@ def test_random_spans_give_balanced_marks_around_exactly_their_text():
         for item, span in enumerate(spans):
             wanted = "".join(text[span.start : span.end].split())
             assert "".join(reader.marked.get(str(item), "").split()) == wanted
+
+        referenced_marks = highlight(html, spans)
+
+        read_marks(referenced_marks)
+        assert_no_nested_links(referenced_marks)
+        assert_afters_in_place(referenced_marks)
+        # Only spans that mark something get their snippet, and it adds only its own text.
+        assert set(reader.marked) == {
+            item for item in map(str, range(len(spans))) if f"#item-{item}" in referenced_marks
+        }
+        with_refs = html_to_text(referenced_marks)
+        for item in range(len(spans)):
+            with_refs = with_refs.replace(f"\u2020{item}", "")
+        assert with_refs == text

@@ -1,0 +1,86 @@
+"""FilterSets for the reader list and the tracker (contract names: year, country, participant, topic, q)."""
+
+import django_filters as filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import Item, Participant, Summit, Topic
+
+MAX_QUERY_LENGTH = 200
+
+
+class SummitFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    year = filters.NumberFilter(
+        label=_("Year"), field_name="start_date", lookup_expr="year", min_value=1900, max_value=2200
+    )
+    country = filters.ChoiceFilter(
+        label=_("Country"), choices=countries, empty_label=_("All countries")
+    )
+    participant = filters.ModelChoiceFilter(
+        label=_("Participant"),
+        field_name="participants",
+        to_field_name="slug",
+        queryset=Participant.objects.none(),
+        empty_label=_("All participants"),
+    )
+    topic = filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.none(),
+        empty_label=_("All topics"),
+    )
+
+    class Meta:
+        model = Summit
+        fields = ["q", "year", "country", "participant", "topic"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only what published summits have, read when the request comes.
+        published = Summit.objects.published()
+        self.filters["participant"].queryset = Participant.objects.filter(
+            summits__in=published
+        ).distinct()
+        self.filters["topic"].queryset = Topic.objects.filter(summits__in=published).distinct()
+
+    def search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class TrackerFilter(filters.FilterSet):
+    participant = filters.ModelChoiceFilter(
+        label=_("Participant"),
+        field_name="summit__participants",
+        to_field_name="slug",
+        queryset=Participant.objects.none(),
+        empty_label=_("All participants"),
+    )
+    topic = filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="topic",
+        to_field_name="slug",
+        queryset=Topic.objects.none(),
+        empty_label=_("All topics"),
+    )
+
+    class Meta:
+        model = Item
+        fields = ["participant", "topic"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        published = Summit.objects.published()
+        self.filters["participant"].queryset = Participant.objects.filter(
+            summits__in=published
+        ).distinct()
+        self.filters["topic"].queryset = Topic.objects.filter(
+            items__summit__in=published
+        ).distinct()

@@ -1,0 +1,357 @@
+"""Reader pages: the annotated article, the list, the tracker, previews, feed and sitemap."""
+
+import datetime
+import json
+import re
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from summits import services
+from summits.choices import SummitStatus
+from summits.views import preview_link_token
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_STATES = [
+    {"status": SummitStatus.DRAFT},
+    {"status": SummitStatus.REVIEW},
+    {
+        "status": SummitStatus.ARCHIVED,
+        "publish_at": datetime.datetime(2021, 6, 16, tzinfo=datetime.UTC),
+    },
+    {
+        "status": SummitStatus.PUBLISHED,
+        "publish_at": datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
+    },
+]
+
+
+def annotated_summit(**fields):
+    """A published summit with an agreement and a dispute, rendered as an admin save would."""
+    summit = factories.PublishedSummitFactory(**fields)
+    factories.ItemFactory(
+        summit=summit, position=1, title="Ambassadors return", quote=factories.PASSAGES[0]
+    )
+    dispute = factories.DisputeFactory(
+        summit=summit, position=1, title="Human rights", quote=factories.PASSAGES[3]
+    )
+    factories.StanceFactory(item=dispute, position="Will keep raising it.")
+    services.reanchor_summit(summit)
+    summit.refresh_from_db()
+    return summit
+
+
+@pytest.mark.parametrize("state", HIDDEN_STATES, ids=["draft", "review", "archived", "scheduled"])
+def test_unpublished_summits_are_absent_from_every_reader_url(client, state):
+    hidden = factories.SummitFactory(title="Secret summit talks", slug="secret-summit", **state)
+    services.reanchor_summit(hidden)
+    visible = annotated_summit(title="Open summit")
+
+    assert client.get(reverse("summits:detail", args=[hidden.slug])).status_code == 404
+    for url in (
+        reverse("summits:list"),
+        reverse("summits:list") + "?q=Secret",
+        reverse("summits:tracker"),
+        reverse("summits:feed"),
+        "/sitemap.xml",
+    ):
+        page = client.get(url).content.decode()
+        assert "Secret summit" not in page and "secret-summit" not in page, url
+    assert visible.title in client.get(reverse("summits:list")).content.decode()
+
+
+def test_article_page_highlights_passages_linked_to_their_notes_and_back(client):
+    summit = annotated_summit()
+    agreement = summit.items.agreements().get()
+
+    page = client.get(summit.get_absolute_url()).content.decode()
+
+    assert f'<mark id="passage-{agreement.pk}" class="passage passage--agreement"' in page
+    assert f'href="#item-{agreement.pk}"' in page
+    assert f'id="item-{agreement.pk}"' in page
+    assert f'href="#passage-{agreement.pk}"' in page
+    assert "Will keep raising it." in page
+
+
+def test_an_item_whose_passage_is_gone_is_listed_without_a_highlight(client):
+    summit = annotated_summit()
+    lost = factories.ItemFactory(
+        summit=summit, position=2, title="Lost passage", quote="words that are not there"
+    )
+    services.reanchor_summit(summit)
+
+    page = client.get(summit.get_absolute_url()).content.decode()
+
+    assert "Lost passage" in page
+    assert f'id="passage-{lost.pk}"' not in page
+    assert f'href="#passage-{lost.pk}"' not in page
+
+
+def test_german_summit_renders_in_german_and_links_its_english_translation(client):
+    german = annotated_summit(language="de", slug="gipfel")
+    english = annotated_summit(language="en", slug="summit", original=german)
+
+    page = client.get(german.get_absolute_url()).content.decode()
+
+    assert '<html lang="de">' in page
+    assert "Vereinbarungen" in page and "Streitpunkte" in page
+    assert f'hreflang="en" href="http://testserver{english.get_absolute_url()}"' in page
+    english_page = client.get(
+        english.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert '<html lang="en">' in english_page and "Agreements" in english_page
+
+
+def test_article_page_carries_structured_data_and_sharing_metadata(client):
+    summit = annotated_summit(language="de")
+    summit.participants.add(factories.ParticipantFactory(name="Joe Biden"))
+    services.render_summit(summit)
+
+    page = client.get(summit.get_absolute_url()).content.decode()
+
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    )
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == summit.title
+    assert data["inLanguage"] == "de"
+    assert data["about"]["@type"] == "Event"
+    assert data["about"]["startDate"] == "2021-06-16"
+    assert data["about"]["location"]["address"]["addressCountry"] == "CH"
+    assert {"@type": "Person", "name": "Joe Biden"} in data["about"]["performer"]
+    assert f'<link rel="canonical" href="http://testserver{summit.get_absolute_url()}">' in page
+    assert '<meta property="og:title"' in page and 'name="twitter:card"' in page
+
+
+def test_structured_data_cannot_break_out_of_its_script_element(client):
+    summit = annotated_summit(title="</script><script>alert(1)</script>")
+    page = client.get(summit.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in page
+
+
+def test_article_page_query_count_is_constant(client, django_assert_max_num_queries):
+    summit = annotated_summit()
+    with django_assert_max_num_queries(12) as few:
+        client.get(summit.get_absolute_url())
+    for position in range(2, 12):
+        item = factories.ItemFactory(summit=summit, position=position, quote=factories.PASSAGES[1])
+        factories.ItemUpdateFactory.create_batch(3, item=item)
+        dispute = factories.DisputeFactory(
+            summit=summit, position=position, quote=factories.PASSAGES[2]
+        )
+        factories.StanceFactory.create_batch(2, item=dispute)
+    services.reanchor_summit(summit)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(summit.get_absolute_url())
+
+
+def test_cached_article_page_costs_one_query_and_changes_the_moment_an_editor_saves(
+    client, django_assert_num_queries
+):
+    summit = annotated_summit(title="First headline")
+    client.get(summit.get_absolute_url())
+    with django_assert_num_queries(1):
+        assert "First headline" in client.get(summit.get_absolute_url()).content.decode()
+
+    summit.title = "Second headline"
+    summit.save()
+    services.reanchor_summit(summit)
+
+    assert "Second headline" in client.get(summit.get_absolute_url()).content.decode()
+
+
+def test_unpublishing_removes_the_cached_page_at_once(client):
+    summit = annotated_summit()
+    assert client.get(summit.get_absolute_url()).status_code == 200
+    services.set_status(summit, SummitStatus.DRAFT)
+    assert client.get(summit.get_absolute_url()).status_code == 404
+
+
+def test_renaming_a_participant_renews_cached_pages(editor_client, client):
+    summit = annotated_summit()
+    participant = factories.ParticipantFactory(name="Old Name")
+    summit.participants.add(participant)
+    services.render_summit(summit)
+    assert "Old Name" in client.get(summit.get_absolute_url()).content.decode()
+
+    url = reverse("admin:summits_participant_change", args=[participant.pk])
+    editor_client.post(
+        url,
+        {
+            "name": "New Name",
+            "slug": participant.slug,
+            "role": "",
+            "country": "CH",
+            "wikidata_id": "",
+        },
+    )
+
+    assert "New Name" in client.get(summit.get_absolute_url()).content.decode()
+
+
+def test_conditional_request_gets_304_until_the_summit_changes(client):
+    summit = annotated_summit()
+    first = client.get(summit.get_absolute_url())
+    assert first["ETag"] and first["Last-Modified"]
+
+    assert (
+        client.get(summit.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    )
+    services.render_summit(summit)
+    assert (
+        client.get(summit.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    )
+
+
+def test_editor_previews_a_draft_through_the_same_templates(editor_client):
+    draft = factories.SummitFactory(title="Draft headline")
+    services.reanchor_summit(draft)
+
+    response = editor_client.get(reverse("summits:preview", args=[draft.slug]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview — not published" in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert "no-cache" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_preview_is_a_404_for_anyone_else(client):
+    draft = factories.SummitFactory()
+    assert client.get(reverse("summits:preview", args=[draft.slug])).status_code == 404
+
+
+def test_signed_preview_link_works_for_an_outside_reviewer_until_it_expires(client, settings):
+    draft = factories.SummitFactory(title="Draft for review")
+    services.reanchor_summit(draft)
+    url = reverse("summits:signed_preview", args=[preview_link_token(draft)])
+
+    assert "Draft for review" in client.get(url).content.decode()
+    assert client.get(url[:-3] + "xx/").status_code == 404
+    later = timezone.now().timestamp() + 8 * 24 * 3600
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        assert client.get(url).status_code == 404
+
+
+def test_signed_preview_tokens_are_not_valid_for_other_signed_values(client):
+    forged = signing.TimestampSigner(salt="another.purpose").sign("1")
+    assert client.get(reverse("summits:signed_preview", args=[forged])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=abc",
+        "page=-1",
+        "page=99999",
+        "page=abc",
+        "country=XX",
+        "participant=nobody",
+        "q=" + "x" * 5000,
+    ],
+)
+def test_junk_list_parameters_give_the_normal_page_never_an_error(client, query):
+    annotated_summit()
+    response = client.get(reverse("summits:list") + "?" + query)
+    assert response.status_code == 200
+
+
+def test_invalid_filters_are_explained(client):
+    response = client.get(reverse("summits:list") + "?year=abc")
+    assert "could not be used" in response.content.decode()
+
+
+def test_list_filters_by_year_country_participant_and_topic(client):
+    biden = factories.ParticipantFactory(slug="joe-biden")
+    topic = factories.TopicFactory(slug="arms-control")
+    match = annotated_summit(title="Matching summit", country="CH")
+    match.participants.add(biden)
+    match.topics.add(topic)
+    annotated_summit(title="Other year", start_date=datetime.date(2019, 5, 1))
+    annotated_summit(title="Other country", country="AT")
+
+    response = client.get(
+        reverse("summits:list"),
+        {"year": 2021, "country": "CH", "participant": "joe-biden", "topic": "arms-control"},
+    )
+
+    assert [summit.title for summit in response.context["page"].object_list] == ["Matching summit"]
+
+
+def test_search_finds_words_in_item_text_not_only_the_article(client):
+    summit = annotated_summit(title="Quiet summit")
+    item = summit.items.agreements().get()
+    item.title = "Uranium enrichment caps"
+    item.save()
+    services.render_summit(summit)
+    annotated_summit(title="Unrelated summit")
+
+    response = client.get(reverse("summits:list"), {"q": "uranium"})
+
+    assert [summit.title for summit in response.context["page"].object_list] == ["Quiet summit"]
+
+
+def test_list_shows_counts_and_the_fate_of_agreements(client):
+    summit = annotated_summit()
+    services.record_item_update(
+        summit.items.agreements().get(),
+        date=datetime.date(2021, 7, 1),
+        status="fulfilled",
+        note="<p>Done.</p>",
+    )
+    page = client.get(reverse("summits:list")).content.decode()
+    assert "1 agreement" in page and "1 fulfilled, 0 broken" in page and "1 dispute" in page
+
+
+def test_list_query_count_is_constant(client, django_assert_max_num_queries):
+    for _ in range(2):
+        annotated_summit().participants.add(factories.ParticipantFactory())
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("summits:list"))
+    for _ in range(15):
+        annotated_summit().participants.add(factories.ParticipantFactory())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("summits:list"))
+
+
+def test_tracker_counts_agreements_by_status_and_links_to_them(client):
+    summit = annotated_summit()
+    agreement = summit.items.agreements().get()
+    services.record_item_update(
+        agreement, date=datetime.date(2022, 2, 24), status="broken", note="<p>Off.</p>"
+    )
+
+    response = client.get(reverse("summits:tracker"))
+
+    counts = {status.value: count for status, count in response.context["by_status"]}
+    assert counts["broken"] == 1 and counts["announced"] == 0
+    assert f"{summit.get_absolute_url()}#item-{agreement.pk}" in response.content.decode()
+
+
+def test_feed_is_atom_with_updates_and_corrections(client):
+    summit = annotated_summit(title="Feed summit")
+    factories.CorrectionFactory(summit=summit, text="The venue was misspelt.")
+
+    response = client.get(reverse("summits:feed"))
+
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert "Feed summit" in body and "<updated>" in body and "The venue was misspelt." in body
+
+
+def test_sitemap_lists_published_summits_with_lastmod(client):
+    summit = annotated_summit()
+    body = client.get("/sitemap.xml").content.decode()
+    assert f"http://testserver{summit.get_absolute_url()}" in body
+    assert "<lastmod>" in body
+
+
+def test_home_leads_to_the_list(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == reverse("summits:list")
