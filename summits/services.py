@@ -46,7 +46,9 @@ def reanchor_summit(summit: Summit) -> AnchorReport:
     then renders the annotated article and the search text from the result."""
     report = AnchorReport()
     items = list(
-        summit.items.select_for_update().select_related("topic").order_by("kind", "position")
+        summit.items.select_for_update(of=("self",))
+        .select_related("topic")
+        .order_by("kind", "position")
     )
     for item in items:
         before = (item.anchor_start, item.anchor_end, item.anchor_state, item.selector)

@@ -355,3 +355,18 @@ def test_sitemap_lists_published_summits_with_lastmod(client):
 def test_home_leads_to_the_list(client):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == reverse("summits:list")
+
+
+def test_postgres_search_stems_german_words_in_german_summits(client):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("German stemming is PostgreSQL full-text search; run with DATABASE_URL=postgres://…")
+    german = annotated_summit(
+        language="de", title="Gipfel", body="<p>Die Verhandlungen über Abrüstung dauerten lange.</p>"
+    )
+    annotated_summit(language="en", title="Other", body="<p>Nothing about that here.</p>")
+
+    response = client.get(reverse("summits:list"), {"q": "Verhandlung"})
+
+    assert [summit.pk for summit in response.context["page"].object_list] == [german.pk]
