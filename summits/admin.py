@@ -3,6 +3,7 @@
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django import VERSION as DJANGO_VERSION
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,6 +11,8 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from . import (
     caching,
+    conf,
+    previews,
     revisions,  # noqa: F401  (registers the models before VersionAdmin looks at them)
     services,
     workflow,
@@ -188,6 +191,7 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
         "last_edited_by",
         "anchoring",
         "translations_list",
+        "preview_links",
     ]
     date_hierarchy = "start_date"
     list_select_related = ["last_edited_by"]
@@ -225,6 +229,7 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
             },
         ),
         (_("Anchoring"), {"fields": ["anchoring"]}),
+        (_("Preview"), {"fields": ["preview_links"]}),
     ]
 
     def get_queryset(self, request):
@@ -284,6 +289,25 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
                     for item in unsettled
                 ),
             ),
+        )
+
+    @admin.display(description=_("preview"))
+    def preview_links(self, summit):
+        if summit.pk is None:
+            return _("Save the summit to preview it.")
+        reviewer_url = reverse("summits:signed_preview", args=[previews.make_token(summit)])
+        days = conf.get("PREVIEW_LINK_MAX_AGE") // (24 * 60 * 60)
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a><br><a href="{}">{}</a>',
+            reverse("summits:preview", args=[summit.slug]),
+            _("Open the preview"),
+            reviewer_url,
+            ngettext(
+                "Link for an outside reviewer (copy the link address), valid for %(days)d day",
+                "Link for an outside reviewer (copy the link address), valid for %(days)d days",
+                days,
+            )
+            % {"days": days},
         )
 
     @admin.display(description=_("translations"))

@@ -1,6 +1,5 @@
 """Reader pages, previews and operational endpoints of the summits plugin."""
 
-from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -14,12 +13,10 @@ from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import caching, conf, seo
+from . import caching, conf, previews, seo
 from .choices import AgreementStatus, ItemKind
 from .filters import SummitFilter, TrackerFilter
 from .models import Item, Summit
-
-PREVIEW_SALT = "summits.preview"
 
 
 @require_safe
@@ -111,18 +108,11 @@ def summit_preview(request, slug):
 @never_cache
 def signed_preview(request, token):
     """A preview an editor hands to an outside reviewer: a signed link that expires."""
-    try:
-        pk = signing.TimestampSigner(salt=PREVIEW_SALT).unsign(
-            token, max_age=conf.get("PREVIEW_LINK_MAX_AGE")
-        )
-    except signing.BadSignature:  # SignatureExpired is one too
-        raise Http404 from None
+    pk = previews.summit_pk(token)
+    if pk is None:
+        raise Http404
     summit = get_object_or_404(Summit.objects.with_page_data(), pk=pk)
     return preview_response(request, summit)
-
-
-def preview_link_token(summit) -> str:
-    return signing.TimestampSigner(salt=PREVIEW_SALT).sign(str(summit.pk))
 
 
 def preview_response(request, summit):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from summits import services
 from summits.choices import SummitStatus
-from summits.views import preview_link_token
+from summits.previews import make_token
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +230,7 @@ def test_preview_is_a_404_for_anyone_else(client):
 def test_signed_preview_link_works_for_an_outside_reviewer_until_it_expires(client, settings):
     draft = factories.SummitFactory(title="Draft for review")
     services.reanchor_summit(draft)
-    url = reverse("summits:signed_preview", args=[preview_link_token(draft)])
+    url = reverse("summits:signed_preview", args=[make_token(draft)])
 
     assert "Draft for review" in client.get(url).content.decode()
     assert client.get(url[:-3] + "xx/").status_code == 404
@@ -361,12 +361,28 @@ def test_postgres_search_stems_german_words_in_german_summits(client):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("German stemming is PostgreSQL full-text search; run with DATABASE_URL=postgres://…")
+        pytest.skip(
+            "German stemming is PostgreSQL full-text search; run with DATABASE_URL=postgres://…"
+        )
     german = annotated_summit(
-        language="de", title="Gipfel", body="<p>Die Verhandlungen über Abrüstung dauerten lange.</p>"
+        language="de",
+        title="Gipfel",
+        body="<p>Die Verhandlungen über Abrüstung dauerten lange.</p>",
     )
     annotated_summit(language="en", title="Other", body="<p>Nothing about that here.</p>")
 
     response = client.get(reverse("summits:list"), {"q": "Verhandlung"})
 
     assert [summit.pk for summit in response.context["page"].object_list] == [german.pk]
+
+
+def test_summit_admin_offers_the_preview_and_a_working_reviewer_link(editor_client, client):
+    draft = factories.SummitFactory(title="Draft with links")
+    services.reanchor_summit(draft)
+    page = editor_client.get(
+        reverse("admin:summits_summit_change", args=[draft.pk])
+    ).content.decode()
+
+    assert reverse("summits:preview", args=[draft.slug]) in page
+    reviewer_path = re.search(r'href="(/summits/preview/[^"]+/)"', page).group(1)
+    assert "Draft with links" in client.get(reviewer_path).content.decode()
