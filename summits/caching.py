@@ -5,7 +5,16 @@ item change moves it) and a generation number for content shared by many summits
 (participants, topics), which moves when such content changes.
 """
 
+import hashlib
+
 from django.core.cache import cache
+from django.db.models import Count, Max
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from . import conf
 
 GENERATION_KEY = "summits:generation"
 
@@ -21,5 +30,53 @@ def shared_content_changed() -> None:
         cache.set(GENERATION_KEY, content_generation() + 1, timeout=None)
 
 
-def summit_etag(summit) -> str:
-    return f'"{summit.pk}-{summit.updated_at.timestamp():.6f}-{content_generation()}"'
+def page_etag(request, version: str) -> str:
+    """An ETag for the page at this address in this version of its content and language."""
+    parts = "|".join(
+        [
+            version,
+            str(content_generation()),
+            get_language() or "",
+            request.get_host(),
+            request.get_full_path(),
+        ]
+    )
+    return f'"{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"'
+
+
+def published_version():
+    """The version of the published set as a whole, and when it last changed, in one query.
+
+    It moves with every save, publication, unpublication or deletion of a live summit, and
+    when a scheduled summit goes live (the count and the newest publish_at change).
+    """
+    from .models import Summit
+
+    state = Summit.objects.published().aggregate(
+        updated=Max("updated_at"), published=Max("publish_at"), count=Count("pk")
+    )
+    moments = [moment for moment in (state["updated"], state["published"]) if moment]
+    last_modified = max(moments) if moments else None
+    version = f"{state['count']}-{last_modified.timestamp() if last_modified else 0}"
+    return version, last_modified
+
+
+def conditional_page(request, version, last_modified, render_html, *, language=None):
+    """A 304 when the client has this version, else the page from the cache or `render_html()`."""
+    etag = page_etag(request, version)
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        key = f"summits:page:{etag.strip(chr(34))}"
+        html = cache.get(key)
+        if html is None:
+            html = render_html()
+            cache.set(key, html, conf.get("CACHE_TIMEOUT"))
+        response = HttpResponse(html)
+    response["ETag"] = etag
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    if language:
+        response["Content-Language"] = language
+    patch_cache_control(response, public=True, max_age=60)
+    return response

@@ -5,11 +5,9 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -18,50 +16,46 @@ from .choices import AgreementStatus, ItemKind
 from .filters import SummitFilter, TrackerFilter
 from .models import Item, Summit
 
+TRACKER_PAGE_SIZE = 50
+
 
 @require_safe
 def summit_list(request):
-    filterset = SummitFilter(
-        request.GET,
-        queryset=Summit.objects.published()
-        .with_item_counts()
-        .defer("body", "body_text", "body_html", "search_document", "search_vector")
-        .prefetch_related("participants"),
-    )
-    paginator = Paginator(filterset.qs.order_by("-start_date", "-id"), conf.get("PAGE_SIZE"))
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "summits/summit_list.html",
-        {"filter": filterset, "page": page, "querystring": query.urlencode()},
-    )
+    version, last_modified = caching.published_version()
+
+    def render_html():
+        filterset = SummitFilter(
+            request.GET,
+            queryset=Summit.objects.published()
+            .with_item_counts()
+            .defer("body", "body_text", "body_html", "search_document", "search_vector")
+            .prefetch_related("participants"),
+        )
+        paginator = Paginator(filterset.qs.order_by("-start_date", "-id"), conf.get("PAGE_SIZE"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "filter": filterset,
+            "page": paginator.get_page(request.GET.get("page")),
+            "querystring": query.urlencode(),
+        }
+        return render_to_string("summits/summit_list.html", context, request=request)
+
+    return caching.conditional_page(request, version, last_modified, render_html)
 
 
 @require_safe
 def summit_detail(request, slug):
     summit = get_object_or_404(
-        Summit.objects.published().only("pk", "slug", "language", "updated_at"), slug=slug
+        Summit.objects.published().only("pk", "language", "updated_at"), slug=slug
     )
-    etag = caching.summit_etag(summit)
-    response = get_conditional_response(
-        request, etag=etag, last_modified=int(summit.updated_at.timestamp())
+    return caching.conditional_page(
+        request,
+        f"{summit.pk}-{summit.updated_at.timestamp()}",
+        summit.updated_at,
+        lambda: render_summit_page(request, Summit.objects.for_readers().get(pk=summit.pk)),
+        language=summit.language,
     )
-    if response is not None:
-        return response
-    key = f"summits:page:{etag.strip(chr(34))}"
-    html = cache.get(key)
-    if html is None:
-        summit = Summit.objects.for_readers().get(pk=summit.pk)
-        html = render_summit_page(request, summit)
-        cache.set(key, html, conf.get("CACHE_TIMEOUT"))
-    response = HttpResponse(html)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(summit.updated_at.timestamp())
-    response["Content-Language"] = summit.language
-    patch_cache_control(response, public=True, max_age=60)
-    return response
 
 
 def render_summit_page(request, summit, *, preview=False):
@@ -125,6 +119,13 @@ def preview_response(request, summit):
 @require_safe
 def tracker(request):
     """How the agreements of all published summits fared, by status."""
+    version, last_modified = caching.published_version()
+    return caching.conditional_page(
+        request, version, last_modified, lambda: render_tracker(request)
+    )
+
+
+def render_tracker(request):
     filterset = TrackerFilter(
         request.GET,
         queryset=Item.objects.filter(
@@ -139,15 +140,18 @@ def tracker(request):
         .prefetch_related("updates")
         .order_by("-summit__start_date", "summit_id", "position")
     )
-    return render(
-        request,
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_to_string(
         "summits/tracker.html",
         {
             "filter": filterset,
             "by_status": by_status,
-            "agreements": rows,
+            "page": Paginator(rows, TRACKER_PAGE_SIZE).get_page(request.GET.get("page")),
+            "querystring": query.urlencode(),
             "total": sum(counts.values()),
         },
+        request=request,
     )
 
 

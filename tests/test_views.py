@@ -386,3 +386,45 @@ def test_summit_admin_offers_the_preview_and_a_working_reviewer_link(editor_clie
     assert reverse("summits:preview", args=[draft.slug]) in page
     reviewer_path = re.search(r'href="(/summits/preview/[^"]+/)"', page).group(1)
     assert "Draft with links" in client.get(reviewer_path).content.decode()
+
+
+def test_list_is_cached_and_changes_when_a_summit_is_published_or_withdrawn(
+    client, django_assert_num_queries
+):
+    first = annotated_summit(title="First live summit")
+    url = reverse("summits:list")
+    response = client.get(url)
+    with django_assert_num_queries(1):  # the version of the published set, then the cache
+        assert client.get(url).content == response.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+    second = factories.SummitFactory(title="Second summit")
+    services.publish(second)
+    assert "Second summit" in client.get(url).content.decode()
+    services.set_status(first, SummitStatus.DRAFT)
+    assert "First live summit" not in client.get(url).content.decode()
+
+
+def test_list_shows_a_scheduled_summit_once_its_time_has_come(client):
+    scheduled = factories.SummitFactory(
+        title="Scheduled summit",
+        status=SummitStatus.PUBLISHED,
+        publish_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    assert "Scheduled summit" not in client.get(reverse("summits:list")).content.decode()
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "Scheduled summit" in client.get(reverse("summits:list")).content.decode()
+        assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_tracker_is_paginated(client):
+    summit = annotated_summit()
+    for position in range(2, 60):
+        factories.ItemFactory(summit=summit, position=position, quote=factories.PASSAGES[0])
+
+    first = client.get(reverse("summits:tracker"))
+    second = client.get(reverse("summits:tracker"), {"page": 2})
+
+    assert len(first.context["page"].object_list) == 50
+    assert len(second.context["page"].object_list) == 9
