@@ -93,6 +93,9 @@ class ItemInlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "quote" in self.fields:
+            # A passage is a sentence or two: a short box keeps each stacked row compact to drag.
+            self.fields["quote"].widget.attrs["rows"] = 2
         for name in ("quote_prefix", "quote_suffix"):
             if name in self.fields:
                 # The stored context begins or ends with a space more often than not.
