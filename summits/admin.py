@@ -457,6 +457,16 @@ class ItemAdmin(EditorialLock, CompareVersionAdmin):
         # Titles and labels of the item appear in the rendered article and its search text.
         services.render_summit(form.instance.summit)
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.render_summit(obj.summit)
+
+    def delete_queryset(self, request, queryset):
+        summits = {item.summit for item in queryset.select_related("summit")}
+        super().delete_queryset(request, queryset)
+        for summit in summits:
+            services.render_summit(summit)
+
 
 @admin.register(Agreement)
 class AgreementAdmin(ItemAdmin):

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from summits import services
 from tests import factories
 from tests.admin_forms import add_inline_row, form_data
 
@@ -125,3 +126,28 @@ def test_item_page_query_count_is_constant(editor_client, django_assert_max_num_
         factories.ItemUpdateFactory(item=dispute, status="narrowed")
     with django_assert_max_num_queries(len(few.captured_queries)):
         editor_client.get(dispute_url(dispute))
+
+
+def test_deleting_an_item_on_its_own_page_updates_the_article(editor_client, client):
+    summit = factories.PublishedSummitFactory()
+    item = factories.ItemFactory(summit=summit, title="Soon gone")
+    services.render_summit(summit)
+    assert "Soon gone" in client.get(summit.get_absolute_url()).content.decode()
+
+    editor_client.post(reverse("admin:summits_agreement_delete", args=[item.pk]), {"post": "yes"})
+
+    assert "Soon gone" not in client.get(summit.get_absolute_url()).content.decode()
+
+
+def test_bulk_deleting_items_updates_their_articles(editor_client, client):
+    summit = factories.PublishedSummitFactory()
+    item = factories.ItemFactory(summit=summit, title="Bulk gone")
+    services.render_summit(summit)
+    assert "Bulk gone" in client.get(summit.get_absolute_url()).content.decode()
+
+    editor_client.post(
+        reverse("admin:summits_agreement_changelist"),
+        {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"},
+    )
+
+    assert "Bulk gone" not in client.get(summit.get_absolute_url()).content.decode()
