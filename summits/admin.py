@@ -121,6 +121,9 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
     ]
     readonly_fields = ["anchor"]
 
+    class Media:
+        js = ["summits/admin/sortable-keyboard.js"]
+
     @admin.display(description=_("anchor"))
     def anchor(self, item):
         if item.pk is None:

@@ -123,6 +123,30 @@ def test_dragging_an_agreement_above_another_swaps_their_positions(editor_page, 
     assert (first.position, second.position) == (2, 1)
 
 
+def test_agreements_can_be_reordered_with_the_keyboard(editor_page, live_server):
+    summit = factories.SummitFactory()
+    first = factories.ItemFactory(
+        summit=summit, position=1, title="First", quote="discuss cybersecurity"
+    )
+    second = factories.ItemFactory(
+        summit=summit, position=2, title="Second", quote="a dialogue on strategic stability"
+    )
+    page = editor_page
+    open_change_page(page, live_server, summit)
+    rows = agreement_rows(page)
+    to_last = rows.nth(0).locator(".sort i.move-end")
+    expect(to_last).to_have_attribute("tabindex", "0")
+
+    to_last.focus()
+    page.keyboard.press("Enter")
+
+    expect(rows.locator(".inline_label")).to_contain_text(["Second", "First"])
+    save(page)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.position, second.position) == (2, 1)
+
+
 def test_an_added_agreement_is_anchored_and_a_passage_not_in_the_article_is_refused(
     editor_page, live_server
 ):
