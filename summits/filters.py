@@ -17,8 +17,14 @@ class SummitFilter(filters.FilterSet):
         max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
+    # A text box, not type="number": a junk value is echoed back, and must stay valid HTML.
     year = filters.NumberFilter(
-        label=_("Year"), field_name="start_date", lookup_expr="year", min_value=1900, max_value=2200
+        label=_("Year"),
+        field_name="start_date",
+        lookup_expr="year",
+        min_value=1900,
+        max_value=2200,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     country = filters.ChoiceFilter(
         label=_("Country"), choices=countries, empty_label=_("All countries")

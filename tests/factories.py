@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from summits import conf
+from summits import conf, services
 from summits.choices import AgreementStatus, DisputeStatus, ItemKind, SummitStatus
 from summits.models import Correction, Item, ItemUpdate, Participant, Stance, Summit, Topic
 
@@ -50,9 +50,6 @@ class TopicFactory(factory.django.DjangoModelFactory):
 
 
 class SummitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Summit
-
     title = factory.Sequence(lambda n: f"Summit number {n}")
     slug = factory.Sequence(lambda n: f"summit-{n}")
     teaser = "Two leaders met and agreed on little."
@@ -64,6 +61,17 @@ class SummitFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2021, 6, 16)
     status = SummitStatus.DRAFT
 
+    class Meta:
+        model = Summit
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def rendered(self, create, extracted, **kwargs):
+        # As an admin save does: store the annotated article and the search text.
+        if create:
+            services.render_summit(self)
+            self.refresh_from_db()
+
 
 class PublishedSummitFactory(SummitFactory):
     status = SummitStatus.PUBLISHED
@@ -71,9 +79,6 @@ class PublishedSummitFactory(SummitFactory):
 
 
 class ItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Item
-
     summit = factory.SubFactory(SummitFactory)
     kind = ItemKind.AGREEMENT
     position = factory.Sequence(lambda n: n + 1)
@@ -85,6 +90,15 @@ class ItemFactory(factory.django.DjangoModelFactory):
         )
     )
     quote = factory.Sequence(lambda n: PASSAGES[n % len(PASSAGES)])
+
+    class Meta:
+        model = Item
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def rendered(self, create, extracted, **kwargs):
+        if create:
+            services.render_summit(self.summit)
 
 
 class DisputeFactory(ItemFactory):

@@ -1,6 +1,8 @@
 """Loads the demo content, and with --editor the demo users who log in to edit it."""
 
+import datetime
 import secrets
+import zoneinfo
 from collections import Counter
 
 import reversion
@@ -8,14 +10,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 
 from summits import conf, services
 from summits.choices import SummitStatus
 from summits.demo import geneva_2021
 from summits.demo.records import DemoSummit
-from summits.models import Correction, Item, Participant, Stance, Summit, Topic
+from summits.models import Correction, Item, ItemUpdate, Participant, Stance, Summit, Topic
 
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 # Where `make demo` serves the site.
 DEMO_SITE = "http://127.0.0.1:8000"
 
@@ -126,6 +130,14 @@ class Command(BaseCommand):
         for correction in demo.corrections:
             Correction.objects.create(
                 summit=summit, published_at=correction.published_at, text=correction.text
+            )
+        # The demo tells a story that ends with its latest follow-up, not with the moment it
+        # was loaded: readers see "updated" on that day.
+        latest = ItemUpdate.objects.filter(item__summit=summit).aggregate(Max("date"))["date__max"]
+        if latest is not None:
+            updated_at = datetime.datetime.combine(latest, datetime.time(12), tzinfo=BERLIN)
+            Summit.objects.filter(pk=summit.pk).update(
+                updated_at=max(updated_at, summit.publish_at)
             )
         return summit
 
