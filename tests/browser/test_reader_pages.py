@@ -164,7 +164,7 @@ def test_highlights_and_notes_link_both_ways_without_javascript(demo, new_contex
 
     reference = page.locator(".article-body .passage-ref").first
     # The kind is said in words, not by colour alone.
-    expect(reference).to_contain_text("Vereinbarung: A1")
+    expect(reference).to_contain_text("Vereinbarung: V1")
     item_id = reference.get_attribute("href").removeprefix("#")
     assert re.fullmatch(r"item-\d+", item_id)
     reference.click()
