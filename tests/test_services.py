@@ -1,8 +1,10 @@
 """Workflows across several rows: re-anchoring, ordering, publishing and follow-up updates."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
 from summits import services
 from summits.choices import AnchorState, SummitStatus
@@ -140,3 +142,14 @@ def test_record_item_update_refuses_a_status_of_the_other_kind():
             item, date=datetime.date(2022, 1, 1), status="escalated", note="x"
         )
     assert not item.updates.exists()
+
+
+def test_render_summits_command_renews_stored_articles():
+    summit = factories.SummitFactory()
+    factories.ItemFactory(summit=summit, quote="discuss cybersecurity")
+    Summit.objects.filter(pk=summit.pk).update(body_html="stale")
+
+    call_command("render_summits", stdout=io.StringIO())
+
+    summit.refresh_from_db()
+    assert "<mark" in summit.body_html and "stale" not in summit.body_html
