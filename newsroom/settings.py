@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "django_countries",
     "reversion",
     "reversion_compare",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "summits",
 ]
 
@@ -166,3 +170,19 @@ LOGGING = {
 
 # The plugin's own settings; every key is optional (see summits/conf.py for the defaults).
 SUMMITS = {}
+
+# The partner API (summits.api): keys carry their own rate; this one serves keys without.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"partner": "600/hour"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Summits partner API",
+    "DESCRIPTION": "Published summits with their agreements and disputes, for partner newsrooms.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files: no CDN, and our CSP allows only 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="summits:list", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"summits": SummitSitemap}}, name="sitemap"),
+    path("api/", include("summits.api.urls")),
     path("", include("summits.urls")),
     # Uploaded lead images in development; production serves MEDIA_ROOT from the web server.
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),

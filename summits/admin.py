@@ -12,11 +12,13 @@ from reversion_compare.admin import CompareVersionAdmin
 from . import (
     caching,
     conf,
+    partners,
     previews,
     revisions,  # noqa: F401  (registers the models before VersionAdmin looks at them)
     services,
     workflow,
 )
+from .api import admin as api_admin  # noqa: F401  (registers the partner keys' admin)
 from .choices import STATUSES_BY_KIND, AnchorState, SummitStatus
 from .forms import ItemFormSet, ItemInlineForm, StanceFormSet, SummitAdminForm
 from .models import (
@@ -82,8 +84,11 @@ class SharedContentAdmin(CompareVersionAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         caching.shared_content_changed()
+        if change:
+            partners.mark_summits_showing(obj)
 
     def delete_model(self, request, obj):
+        partners.mark_summits_showing(obj)
         super().delete_model(request, obj)
         caching.shared_content_changed()
 

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,7 +16,7 @@ from django.utils.translation import pgettext
 from django_countries.fields import CountryField
 from django_prose_editor.fields import ProseEditorField
 
-from . import annotate, conf
+from . import annotate, conf, partners
 from .choices import (
     INITIAL_STATUS,
     ITEM_STATUS_CHOICES,
@@ -26,6 +27,7 @@ from .choices import (
     ItemKind,
     SummitStatus,
 )
+from .partners import PartnerKey, Withdrawal  # noqa: F401  (the partner API's models)
 from .querysets import ItemQuerySet, SummitQuerySet
 from .richtext import ARTICLE_EXTENSIONS, SUMMARY_EXTENSIONS, sanitize_article, sanitize_summary
 
@@ -194,6 +196,8 @@ class Summit(models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="summit_visibility_idx"),
             models.Index(fields=["updated_at", "id"], name="summit_sync_idx"),
+            # The partner API's order and updated_since (summits.api.representations).
+            models.Index(Greatest("updated_at", "publish_at"), "id", name="summit_change_idx"),
         ]
 
     def __str__(self):
@@ -212,10 +216,17 @@ class Summit(models.Model):
             and (self.first_published_at is None or self.first_published_at > timezone.now())
         ):
             self.first_published_at = self.publish_at
+        # Tombstones and translation lists for partners (summits.partners).
+        partners.before_summit_save(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("summits:detail", kwargs={"slug": self.slug})
+
+    @transaction.atomic
+    def delete(self, *args, **kwargs):
+        partners.before_summits_delete(Summit.objects.filter(pk=self.pk))
+        return super().delete(*args, **kwargs)
 
     @property
     def is_live(self):

@@ -1,7 +1,7 @@
 """Querysets: the one definition of what a reader may see."""
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,6 +17,14 @@ class SummitQuerySet(models.QuerySet):
     def published(self):
         """Summits a reader may see: published, and their publish_at has come."""
         return self.filter(status=SummitStatus.PUBLISHED, publish_at__lte=timezone.now())
+
+    def delete(self):
+        # Bulk deletes (the admin's "delete selected") leave tombstones for partners too.
+        from .partners import before_summits_delete
+
+        with transaction.atomic(using=self.db):
+            before_summits_delete(self)
+            return super().delete()
 
     def scheduled(self):
         return self.filter(status=SummitStatus.PUBLISHED, publish_at__gt=timezone.now())

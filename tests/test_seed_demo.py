@@ -175,5 +175,7 @@ def test_editor_option_sets_a_new_password_on_every_run():
 def test_demo_was_last_updated_with_its_latest_follow_up():
     seed_demo()
     german = Summit.objects.get(language="de")
-    assert german.updated_at.date().isoformat() == "2024-02-16"  # Navalny's death, the latest update
+    assert (
+        german.updated_at.date().isoformat() == "2024-02-16"
+    )  # Navalny's death, the latest update
     assert "<mark" in german.body_html

@@ -1,0 +1,1 @@
+"""The partner API: an authenticated, incrementally syncable feed of published summits."""

@@ -1,0 +1,127 @@
+"""What the API serves, built once per content version and cached.
+
+A summit's JSON is cached under its id, the moment it last changed for readers and the
+shared-content generation (summits.caching), so a page of the list serializes only the
+summits that changed since anyone last asked; a whole response is cached under its ETag.
+"""
+
+from django.core.cache import cache
+from django.db.models import Max, Prefetch
+from django.db.models.functions import Greatest
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from rest_framework.renderers import JSONRenderer
+
+from .. import caching, conf
+from ..models import Summit
+from ..partners import Withdrawal
+from .serializers import SummitSerializer
+
+
+def with_changed_at(summits):
+    """Annotates changed_at: when the summit last changed for readers.
+
+    A scheduled summit goes live when its publish_at passes, without a save that would move
+    its updated_at; so the later of the two is the moment partners must fetch it again.
+    The index summit_change_idx serves the order and the updated_since filter.
+    """
+    return summits.annotate(changed_at=Greatest("updated_at", "publish_at"))
+
+
+def summit_keys():
+    """Published summits with only what the list's order, filters and cache keys need."""
+    return with_changed_at(Summit.objects.published()).only("pk", "updated_at", "publish_at")
+
+
+def feed_version():
+    """The version of the feed as a whole and when it last changed, from two index lookups.
+
+    Every change partners can see moves one of the two: an edit or a publication moves the
+    newest changed_at (a scheduled summit going live brings a publish_at later than any
+    earlier version's), a withdrawal writes a tombstone. Counting the published set, as the
+    reader list does, costs a scan of it on every request.
+    """
+    newest = (
+        summit_keys().order_by("-changed_at", "-id").values_list("changed_at", flat=True).first()
+    )
+    withdrawn = Withdrawal.objects.aggregate(latest=Max("withdrawn_at"))["latest"]
+    moments = [moment for moment in (newest, withdrawn) if moment is not None]
+    version = "-".join(str(moment.timestamp()) if moment else "0" for moment in (newest, withdrawn))
+    return version, max(moments) if moments else None
+
+
+def summits_for_partners():
+    """Published summits with everything the API shows, in a fixed number of queries."""
+    translations = Summit.objects.published().only("pk", "slug", "language", "original_id")
+    return (
+        with_changed_at(Summit.objects.published())
+        .defer("body_text", "body_html", "search_document", "search_vector")
+        .prefetch_related(
+            "participants",
+            "topics",
+            "items__topic",
+            "items__stances__participant",
+            "items__updates",
+            "corrections",
+            Prefetch(
+                "original",
+                queryset=Summit.objects.only(
+                    "pk", "slug", "language", "status", "publish_at", "original_id"
+                ),
+            ),
+            Prefetch(
+                "original__translations", queryset=translations, to_attr="published_translations"
+            ),
+            Prefetch("translations", queryset=translations, to_attr="published_translations"),
+        )
+    )
+
+
+def summit_data(request, summits, context) -> list[dict]:
+    """The representations of `summits` (rows of summit_keys()), in their order.
+
+    A summit withdrawn since its row was read is left out.
+    """
+    generation = caching.content_generation()
+    keys = {
+        summit.pk: (
+            f"summits:api:summit:{summit.pk}:{summit.changed_at.timestamp()}:"
+            f"{generation}:{request.get_host()}"
+        )
+        for summit in summits
+    }
+    found = cache.get_many(keys.values())
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        rows = list(summits_for_partners().filter(pk__in=missing))
+        # One serializer for all: DRF builds a serializer's fields anew for each instance.
+        data = SummitSerializer(rows, many=True, context=context).data
+        fresh = {keys[row.pk]: dict(item) for row, item in zip(rows, data, strict=True)}
+        cache.set_many(fresh, conf.get("CACHE_TIMEOUT"))
+        found.update(fresh)
+    return [found[key] for key in keys.values() if key in found]
+
+
+def conditional_json(request, version, last_modified, build_data, *, content_type=None):
+    """304 when the client holds this version; else the JSON from the cache or `build_data()`.
+
+    As for the reader pages (summits.caching), the ETag and the cache key change with the
+    version, so nothing stale is served and nothing needs purging.
+    """
+    etag = caching.page_etag(request, f"api-{version}")
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    if response is None:
+        key = f"summits:api:{etag.strip(chr(34))}"
+        body = cache.get(key)
+        if body is None:
+            body = JSONRenderer().render(build_data())
+            cache.set(key, body, conf.get("CACHE_TIMEOUT"))
+        response = HttpResponse(body, content_type=content_type or "application/json")
+    response["ETag"] = etag
+    if timestamp is not None:
+        response["Last-Modified"] = http_date(timestamp)
+    # Partners revalidate every time (cheap: 304); shared caches keep nothing behind the key.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

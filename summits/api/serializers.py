@@ -1,0 +1,220 @@
+"""Serializers of the partner API: explicit fields, read from prefetched rows only."""
+
+import datetime
+
+from django.db import models
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Correction, Item, ItemUpdate, Participant, Stance, Summit, Topic
+from ..partners import Withdrawal
+
+
+def absolute_url(serializer, path):
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class UTCDateTimeField(serializers.DateTimeField):
+    """Times in UTC (`Z`), whatever the newsroom's time zone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(*args, **kwargs)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UTCDateTimeField,
+    }
+
+
+class ParticipantSerializer(ModelSerializer):
+    country = serializers.CharField(
+        source="country.code", help_text="ISO 3166-1 alpha-2 code; empty when unknown."
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["slug", "name", "role", "country", "wikidata_id"]
+
+
+class TopicSerializer(ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["slug", "name"]
+
+
+class ParticipantRefSerializer(ModelSerializer):
+    class Meta:
+        model = Participant
+        fields = ["slug", "name"]
+
+
+class StanceSerializer(ModelSerializer):
+    participant = ParticipantRefSerializer()
+
+    class Meta:
+        model = Stance
+        fields = ["participant", "position", "quote", "source_name", "source_url"]
+
+
+class ItemUpdateSerializer(ModelSerializer):
+    class Meta:
+        model = ItemUpdate
+        fields = ["date", "status", "note", "source_name", "source_url"]
+        extra_kwargs = {
+            "status": {"help_text": "The item's new status; empty when the status did not change."},
+            "note": {"help_text": "Sanitised HTML."},
+        }
+
+
+class AnchorSerializer(serializers.Serializer):
+    """The passage an item comes from: a W3C TextQuoteSelector plus TextPositionSelector."""
+
+    exact = serializers.CharField(source="quote", help_text="The quoted passage.")
+    prefix = serializers.CharField(source="quote_prefix", help_text="Text just before it.")
+    suffix = serializers.CharField(source="quote_suffix", help_text="Text just after it.")
+    start = serializers.IntegerField(
+        source="anchor_start",
+        allow_null=True,
+        help_text="Offset of the passage in the article's text content; null when orphaned.",
+    )
+    end = serializers.IntegerField(source="anchor_end", allow_null=True)
+    state = serializers.ChoiceField(
+        source="anchor_state",
+        choices=Item._meta.get_field("anchor_state").choices,
+        help_text="anchored: found as quoted; drifted: found reworded; orphaned: not found.",
+    )
+
+
+class ItemSerializer(ModelSerializer):
+    topic = TopicSerializer(allow_null=True)
+    anchor = AnchorSerializer(source="*")
+    stances = StanceSerializer(many=True, help_text="Participants' positions (disputes only).")
+    updates = ItemUpdateSerializer(many=True, help_text="Dated follow-ups, newest first.")
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "kind",
+            "position",
+            "title",
+            "summary",
+            "topic",
+            "status",
+            "anchor",
+            "stances",
+            "updates",
+        ]
+        extra_kwargs = {"summary": {"help_text": "Sanitised HTML."}}
+
+
+class CorrectionSerializer(ModelSerializer):
+    class Meta:
+        model = Correction
+        fields = ["published_at", "text"]
+
+
+class PlaceSerializer(serializers.Serializer):
+    city = serializers.CharField()
+    venue = serializers.CharField()
+    country = serializers.CharField(
+        source="country.code", help_text="ISO 3166-1 alpha-2 code; empty when unknown."
+    )
+
+
+class ImageSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    alt = serializers.CharField(source="lead_image_alt")
+    caption = serializers.CharField(source="lead_image_caption")
+    credit = serializers.CharField(source="lead_image_credit")
+
+    def get_url(self, summit) -> str:
+        return absolute_url(self, summit.lead_image.url)
+
+
+class TranslationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    language = serializers.CharField()
+    slug = serializers.SlugField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, summit) -> str:
+        return absolute_url(self, summit.get_absolute_url())
+
+
+class SummitSerializer(ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The summit's page for readers.")
+    body = serializers.CharField(help_text="The article, sanitised HTML.")
+    place = PlaceSerializer(source="*")
+    participants = ParticipantSerializer(many=True)
+    topics = TopicSerializer(many=True)
+    image = serializers.SerializerMethodField()
+    items = ItemSerializer(many=True, help_text="Agreements, then disputes, each in order.")
+    corrections = CorrectionSerializer(many=True, help_text="Newest first.")
+    translations = serializers.SerializerMethodField(
+        help_text="Published translations of this summit (or its original and their siblings)."
+    )
+    updated_at = UTCDateTimeField(
+        source="changed_at",
+        help_text=(
+            "When the summit last changed for readers: an edit, or its publication. "
+            "The list is ordered by it, and updated_since filters on it."
+        ),
+    )
+
+    class Meta:
+        model = Summit
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "language",
+            "title",
+            "teaser",
+            "body",
+            "place",
+            "start_date",
+            "end_date",
+            "participants",
+            "topics",
+            "image",
+            "credit_line",
+            "items",
+            "corrections",
+            "translations",
+            "first_published_at",
+            "updated_at",
+        ]
+
+    def get_url(self, summit) -> str:
+        return absolute_url(self, summit.get_absolute_url())
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_image(self, summit):
+        if not summit.lead_image:
+            return None
+        return ImageSerializer(summit, context=self.context).data
+
+    @extend_schema_field(TranslationSerializer(many=True))
+    def get_translations(self, summit):
+        # From prefetched rows (see views.summits_for_partners): no query per summit.
+        if summit.original is None:
+            family = summit.published_translations
+        else:
+            original = summit.original
+            family = [original] if original.is_live else []
+            family += [other for other in original.published_translations if other.pk != summit.pk]
+        family = sorted(family, key=lambda other: other.language)
+        return TranslationSerializer(family, many=True, context=self.context).data
+
+
+class WithdrawalSerializer(ModelSerializer):
+    id = serializers.IntegerField(source="summit_id", help_text="The summit's id.")
+
+    class Meta:
+        model = Withdrawal
+        fields = ["id", "slug", "language", "withdrawn_at", "reason"]

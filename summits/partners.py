@@ -1,0 +1,265 @@
+"""Partners of the API: their keys, and the tombstones of summits withdrawn from them."""
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import SummitStatus
+
+# How often a key's last_used_at is written at most: every request would be one write too many.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+PREFIX_LENGTH = 8
+RATE_PATTERN = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def validate_rate(value):
+    if not RATE_PATTERN.match(value):
+        raise ValidationError(
+            _("Give a number of requests per period, such as 600/hour, 20/min or 10000/day.")
+        )
+
+
+def _digest(key: str) -> str:
+    # The secret part is 256 random bits, so a fast hash is safe: there is nothing to guess,
+    # and a slow password hash would cost every API request tens of milliseconds.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class PartnerKeyQuerySet(models.QuerySet):
+    def usable(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+    def create_key(self, name, *, expires_at=None, rate_limit=""):
+        """Creates a key for the partner `name`; returns (partner_key, key). Show `key` once."""
+        partner_key = self.model(name=name, expires_at=expires_at, rate_limit=rate_limit)
+        key = partner_key.set_new_key()
+        partner_key.save()
+        return partner_key, key
+
+    def get_from_key(self, key: str):
+        """The key's record, usable or not, or None when no record matches `key`."""
+        prefix, dot, _secret = key.partition(".")
+        if not dot or len(prefix) != PREFIX_LENGTH:
+            return None
+        partner_key = self.filter(prefix=prefix).first()
+        if partner_key is None or not hmac.compare_digest(partner_key.hashed_key, _digest(key)):
+            return None
+        return partner_key
+
+
+class PartnerKey(models.Model):
+    """A partner's API key. Only its SHA-256 is stored; the key itself is shown once."""
+
+    name = models.CharField(
+        _("partner"), max_length=200, help_text=_("The partner newsroom; it appears in logs.")
+    )
+    prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, unique=True, editable=False)
+    hashed_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(
+        _("expires"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a key that never expires."),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    rate_limit = models.CharField(
+        _("rate limit"),
+        max_length=20,
+        blank=True,
+        validators=[validate_rate],
+        help_text=_("Requests per period, such as 600/hour. Empty: the API's default rate."),
+    )
+
+    objects = PartnerKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-created_at"]
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+    def set_new_key(self) -> str:
+        """Gives the record a new key (in memory) and returns it: the only time it is seen."""
+        self.prefix = secrets.token_hex(PREFIX_LENGTH // 2)
+        key = f"{self.prefix}.{secrets.token_urlsafe(32)}"
+        self.hashed_key = _digest(key)
+        return key
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    def touch(self):
+        """Records that the key was used, at most once per LAST_USED_RESOLUTION."""
+        now = timezone.now()
+        if self.last_used_at is not None and now - self.last_used_at < LAST_USED_RESOLUTION:
+            return
+        PartnerKey.objects.filter(pk=self.pk).filter(
+            models.Q(last_used_at__isnull=True)
+            | models.Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+        ).update(last_used_at=now)
+        self.last_used_at = now
+
+
+class WithdrawalReason(models.TextChoices):
+    UNPUBLISHED = "unpublished", _("Unpublished")
+    ARCHIVED = "archived", _("Archived")
+    DELETED = "deleted", _("Deleted")
+
+
+class Withdrawal(models.Model):
+    """A tombstone: a summit partners may hold a copy of is no longer live.
+
+    One row per summit, moved forward when the summit is withdrawn again. Kept after a hard
+    delete, so it holds the summit's id, slug and language rather than a foreign key.
+    """
+
+    summit_id = models.BigIntegerField(_("summit id"), unique=True)
+    slug = models.SlugField(_("slug"), max_length=200)
+    language = models.CharField(_("language"), max_length=7)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=20, choices=WithdrawalReason.choices)
+
+    class Meta:
+        ordering = ["withdrawn_at", "id"]
+        verbose_name = _("withdrawal")
+        verbose_name_plural = _("withdrawals")
+        indexes = [models.Index(fields=["withdrawn_at", "id"], name="withdrawal_sync_idx")]
+
+    def __str__(self):
+        return f"{self.slug}: {self.get_reason_display()}"
+
+
+def record_withdrawals(summits, reason: WithdrawalReason) -> int:
+    """Records a tombstone for each of `summits` (a queryset) that is live in the database now.
+
+    Call it before the change that withdraws them is saved, inside the same transaction.
+    """
+    now = timezone.now()
+    rows = [
+        Withdrawal(
+            summit_id=summit_id, slug=slug, language=language, withdrawn_at=now, reason=reason
+        )
+        for summit_id, slug, language in summits.published().values_list("pk", "slug", "language")
+    ]
+    if rows:
+        Withdrawal.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["summit_id"],
+            update_fields=["slug", "language", "withdrawn_at", "reason"],
+        )
+    return len(rows)
+
+
+def record_withdrawal(summit, reason: WithdrawalReason) -> bool:
+    """Records a tombstone when `summit` is live in the database now; call before the change."""
+    return record_withdrawals(type(summit).objects.filter(pk=summit.pk), reason) > 0
+
+
+# What a summit's translations show of it: when one of these changes, they change too.
+FIELDS_SHOWN_TO_TRANSLATIONS = ("slug", "language", "original_id")
+
+
+def mark_translations_changed(summit_model, family_roots, *, exclude_pk=None) -> None:
+    """Moves updated_at of every summit in the translation families rooted at `family_roots`,
+    so that partners (updated_since) and cached pages take up their new lists of translations."""
+    roots = {root for root in family_roots if root is not None}
+    if not roots:
+        return
+    family = summit_model.objects.filter(models.Q(pk__in=roots) | models.Q(original_id__in=roots))
+    if exclude_pk is not None:
+        family = family.exclude(pk=exclude_pk)
+    family.update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def before_summit_save(summit) -> None:
+    """Call before saving `summit`, so partners' copies stay exact.
+
+    A live summit leaving readers' sight (a new status, or a publish_at moved into the
+    future) leaves a tombstone. When the summit appears, disappears, or changes what its
+    translations show of it, they are marked changed as well.
+    """
+    summit_model = type(summit)
+    is_live = summit.is_live
+    if summit.pk is None:
+        if is_live:
+            mark_translations_changed(summit_model, [summit.original_id])
+        return
+    before = (
+        summit_model.objects.filter(pk=summit.pk)
+        .annotate(
+            was_live=models.Exists(
+                summit_model.objects.published().filter(pk=models.OuterRef("pk"))
+            )
+        )
+        .values("was_live", *FIELDS_SHOWN_TO_TRANSLATIONS)
+        .first()
+    )
+    if before is None:
+        return
+    if before["was_live"] and not is_live:
+        reason = (
+            WithdrawalReason.ARCHIVED
+            if summit.status == SummitStatus.ARCHIVED
+            else WithdrawalReason.UNPUBLISHED
+        )
+        record_withdrawals(summit_model.objects.filter(pk=summit.pk), reason)
+    shown_differently = any(
+        before[name] != getattr(summit, name) for name in FIELDS_SHOWN_TO_TRANSLATIONS
+    )
+    if before["was_live"] != is_live or (is_live and shown_differently):
+        mark_translations_changed(
+            summit_model,
+            [before["original_id"] or summit.pk, summit.original_id or summit.pk],
+            exclude_pk=summit.pk,
+        )
+
+
+@transaction.atomic
+def before_summits_delete(summits) -> None:
+    """Call before deleting `summits` (a queryset): tombstones for the live ones, and their
+    translations marked changed."""
+    live = list(summits.published().values_list("pk", "original_id"))
+    record_withdrawals(summits, WithdrawalReason.DELETED)
+    if live:
+        mark_translations_changed(summits.model, [original_id or pk for pk, original_id in live])
+
+
+def mark_summits_showing(shown) -> int:
+    """Moves updated_at of the summits that show `shown` (a participant or a topic), so that
+    partners polling with updated_since fetch them again. Call it on a change of `shown`,
+    and before deleting it."""
+    from .models import Participant, Summit, Topic
+
+    if isinstance(shown, Participant):
+        showing = Q(participants=shown) | Q(items__stances__participant=shown)
+    elif isinstance(shown, Topic):
+        showing = Q(topics=shown) | Q(items__topic=shown)
+    else:
+        raise TypeError(f"Summits do not show {type(shown).__name__} objects.")
+    summit_ids = Summit.objects.filter(showing).values("pk")
+    return Summit.objects.filter(pk__in=summit_ids).update(updated_at=timezone.now())
