@@ -8,7 +8,8 @@ item change moves it) and a generation number for content shared by many summits
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Max
+from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -45,20 +46,26 @@ def page_etag(request, version: str) -> str:
 
 
 def published_version():
-    """The version of the published set as a whole, and when it last changed, in one query.
+    """The version of the published set as a whole and when it last changed: two index lookups.
 
-    It moves with every save, publication, unpublication or deletion of a live summit, and
-    when a scheduled summit goes live (the count and the newest publish_at change).
+    Every change a reader can see moves one of the two. An edit or a publication moves the
+    newest moment of change, the later of updated_at and publish_at (a scheduled summit going
+    live brings a publish_at later than any before); a withdrawal (unpublished, archived,
+    deleted) writes a tombstone. Counting the published set instead would scan it each time.
     """
-    from .models import Summit
+    from .models import Summit, Withdrawal
 
-    state = Summit.objects.published().aggregate(
-        updated=Max("updated_at"), published=Max("publish_at"), count=Count("pk")
+    newest = (
+        Summit.objects.published()
+        .annotate(changed_at=Greatest("updated_at", "publish_at"))
+        .order_by("-changed_at", "-id")
+        .values_list("changed_at", flat=True)
+        .first()
     )
-    moments = [moment for moment in (state["updated"], state["published"]) if moment]
-    last_modified = max(moments) if moments else None
-    version = f"{state['count']}-{last_modified.timestamp() if last_modified else 0}"
-    return version, last_modified
+    withdrawn = Withdrawal.objects.aggregate(latest=Max("withdrawn_at"))["latest"]
+    moments = [moment for moment in (newest, withdrawn) if moment is not None]
+    version = "-".join(str(moment.timestamp()) if moment else "0" for moment in (newest, withdrawn))
+    return version, max(moments) if moments else None
 
 
 def conditional_page(request, version, last_modified, render_html, *, language=None):

@@ -6,7 +6,7 @@ summits that changed since anyone last asked; a whole response is cached under i
 """
 
 from django.core.cache import cache
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.db.models.functions import Greatest
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -15,7 +15,6 @@ from rest_framework.renderers import JSONRenderer
 
 from .. import caching, conf
 from ..models import Summit
-from ..partners import Withdrawal
 from .serializers import SummitSerializer
 
 
@@ -35,20 +34,8 @@ def summit_keys():
 
 
 def feed_version():
-    """The version of the feed as a whole and when it last changed, from two index lookups.
-
-    Every change partners can see moves one of the two: an edit or a publication moves the
-    newest changed_at (a scheduled summit going live brings a publish_at later than any
-    earlier version's), a withdrawal writes a tombstone. Counting the published set, as the
-    reader list does, costs a scan of it on every request.
-    """
-    newest = (
-        summit_keys().order_by("-changed_at", "-id").values_list("changed_at", flat=True).first()
-    )
-    withdrawn = Withdrawal.objects.aggregate(latest=Max("withdrawn_at"))["latest"]
-    moments = [moment for moment in (newest, withdrawn) if moment is not None]
-    version = "-".join(str(moment.timestamp()) if moment else "0" for moment in (newest, withdrawn))
-    return version, max(moments) if moments else None
+    """The feed changes exactly when the published set does (see caching.published_version)."""
+    return caching.published_version()
 
 
 def summits_for_partners():
