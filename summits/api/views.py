@@ -1,5 +1,7 @@
 """The partner API: published summits and the withdrawals partners must apply to their copies."""
 
+import logging
+
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -10,7 +12,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
 from ..models import Summit
-from ..partners import Withdrawal
+from ..partners import PartnerKey, Withdrawal
 from . import representations
 from . import schema as openapi
 from .annotations import MEDIA_TYPE as ANNOTATIONS_MEDIA_TYPE
@@ -20,6 +22,8 @@ from .filters import SummitFilter, WithdrawalFilter
 from .ninjs import summit_item as ninjs_item
 from .pagination import KeysetPagination
 from .serializers import SummitSerializer, WithdrawalSerializer
+
+logger = logging.getLogger(__name__)
 
 
 class JSONOnly(BaseContentNegotiation):
@@ -43,6 +47,19 @@ class PartnerAPIView:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.validate_query(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # One line per request naming the partner, so that operators see who pulls what.
+        partner = request.user if isinstance(request.auth, PartnerKey) else "-"
+        logger.info(
+            "partner=%s %s %s %s",
+            partner,
+            request.method,
+            request.get_full_path(),
+            response.status_code,
+        )
+        return response
 
     def validate_query(self, request):
         """Answers 400 naming each bad parameter before any cached or 304 answer is given.

@@ -126,3 +126,9 @@ def test_create_partner_key_refuses_bad_arguments(db, args):
     with pytest.raises(CommandError):
         call_command("create_partner_key", *name, *args, stdout=io.StringIO(), stderr=io.StringIO())
     assert not PartnerKey.objects.exists()
+
+
+def test_each_request_is_logged_with_the_partners_name(partner_key, caplog):
+    with caplog.at_level("INFO", logger="summits.api.views"):
+        get_with(f"Api-Key {partner_key.key}")
+    assert f"partner=Partner Daily GET {URL} 200" in caplog.text
