@@ -21,7 +21,7 @@ class SummitFeed(Feed):
         return (
             Summit.objects.published()
             .with_item_counts()
-            .prefetch_related("corrections")
+            .prefetch_related("corrections", "items")
             .defer("body", "body_text", "body_html", "search_document", "search_vector")
             .order_by("-publish_at", "-id")[:FEED_LENGTH]
         )

@@ -343,6 +343,7 @@ def test_feed_is_atom_with_updates_and_corrections(client):
     body = response.content.decode()
     assert response["Content-Type"].startswith("application/atom+xml")
     assert "Feed summit" in body and "<updated>" in body and "The venue was misspelt." in body
+    assert "Ambassadors return" in body and "Human rights" in body  # the items, in full
 
 
 def test_sitemap_lists_published_summits_with_lastmod(client):
