@@ -38,5 +38,10 @@ messages: $(VENV)/.installed
 	cd summits && ../$(PY) ../manage.py makemessages --locale de --no-obsolete
 	cd summits && ../$(PY) ../manage.py compilemessages --locale de
 
+# Measures the reader pages and the partner API (CPU and wall time, SQL queries) on a throwaway
+# database; DATABASE_URL and REDIS_URL are read from the environment.
+bench: $(VENV)/.installed
+	$(PY) bench/pages.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
