@@ -10,6 +10,27 @@ from .models import Item, Participant, Summit, Topic
 MAX_QUERY_LENGTH = 200
 
 
+# Choices by slug; each FilterSet sets the queryset per request to what published summits have.
+def participant_filter(field_name):
+    return filters.ModelChoiceFilter(
+        label=_("Participant"),
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=Participant.objects.none(),
+        empty_label=_("All participants"),
+    )
+
+
+def topic_filter(field_name):
+    return filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=Topic.objects.none(),
+        empty_label=_("All topics"),
+    )
+
+
 class SummitFilter(filters.FilterSet):
     q = filters.CharFilter(
         label=_("Search"),
@@ -29,20 +50,8 @@ class SummitFilter(filters.FilterSet):
     country = filters.ChoiceFilter(
         label=_("Country"), choices=countries, empty_label=_("All countries")
     )
-    participant = filters.ModelChoiceFilter(
-        label=_("Participant"),
-        field_name="participants",
-        to_field_name="slug",
-        queryset=Participant.objects.none(),
-        empty_label=_("All participants"),
-    )
-    topic = filters.ModelChoiceFilter(
-        label=_("Topic"),
-        field_name="topics",
-        to_field_name="slug",
-        queryset=Topic.objects.none(),
-        empty_label=_("All topics"),
-    )
+    participant = participant_filter("participants")
+    topic = topic_filter("topics")
 
     class Meta:
         model = Summit
@@ -62,20 +71,8 @@ class SummitFilter(filters.FilterSet):
 
 
 class TrackerFilter(filters.FilterSet):
-    participant = filters.ModelChoiceFilter(
-        label=_("Participant"),
-        field_name="summit__participants",
-        to_field_name="slug",
-        queryset=Participant.objects.none(),
-        empty_label=_("All participants"),
-    )
-    topic = filters.ModelChoiceFilter(
-        label=_("Topic"),
-        field_name="topic",
-        to_field_name="slug",
-        queryset=Topic.objects.none(),
-        empty_label=_("All topics"),
-    )
+    participant = participant_filter("summit__participants")
+    topic = topic_filter("topic")
 
     class Meta:
         model = Item
