@@ -80,6 +80,9 @@ def render_summit(summit: Summit, items: list[Item] | None = None) -> None:
         "body_html": summit.body_html,
         "search_document": summit.search_document,
         "updated_at": timezone.now(),
+        # A summit form opened before this change (e.g. an item edited on its own page) would
+        # write its stale rows back: moving the version makes that save refused instead.
+        "version": F("version") + 1,
     }
     if connection.vendor == "postgresql":
         changes["search_vector"] = SearchVector(

@@ -151,3 +151,19 @@ def test_bulk_deleting_items_updates_their_articles(editor_client, client):
     )
 
     assert "Bulk gone" not in client.get(summit.get_absolute_url()).content.decode()
+
+
+def test_a_summit_form_opened_before_an_item_edit_cannot_overwrite_it(editor_client):
+    summit = factories.SummitFactory()
+    item = factories.ItemFactory(summit=summit, title="Original title")
+    summit_url = reverse("admin:summits_summit_change", args=[summit.pk])
+    stale_summit_form = form_data(editor_client.get(summit_url))
+    data = form_data(editor_client.get(agreement_url(item)))
+    data["title"] = "Title edited on the item's page"
+    editor_client.post(agreement_url(item), data)
+
+    response = editor_client.post(summit_url, stale_summit_form)
+
+    assert "Someone else saved this summit" in response.content.decode()
+    item.refresh_from_db()
+    assert item.title == "Title edited on the item's page"
