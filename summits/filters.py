@@ -10,24 +10,14 @@ from .models import Item, Participant, Summit, Topic
 MAX_QUERY_LENGTH = 200
 
 
-# Choices by slug; each FilterSet sets the queryset per request to what published summits have.
-def participant_filter(field_name):
+def slug_filter(model, field_name, label, empty_label):
+    """Choices by slug; each FilterSet sets the queryset per request to what published summits have."""
     return filters.ModelChoiceFilter(
-        label=_("Participant"),
+        label=label,
         field_name=field_name,
         to_field_name="slug",
-        queryset=Participant.objects.none(),
-        empty_label=_("All participants"),
-    )
-
-
-def topic_filter(field_name):
-    return filters.ModelChoiceFilter(
-        label=_("Topic"),
-        field_name=field_name,
-        to_field_name="slug",
-        queryset=Topic.objects.none(),
-        empty_label=_("All topics"),
+        queryset=model.objects.none(),
+        empty_label=empty_label,
     )
 
 
@@ -50,8 +40,8 @@ class SummitFilter(filters.FilterSet):
     country = filters.ChoiceFilter(
         label=_("Country"), choices=countries, empty_label=_("All countries")
     )
-    participant = participant_filter("participants")
-    topic = topic_filter("topics")
+    participant = slug_filter(Participant, "participants", _("Participant"), _("All participants"))
+    topic = slug_filter(Topic, "topics", _("Topic"), _("All topics"))
 
     class Meta:
         model = Summit
@@ -71,8 +61,10 @@ class SummitFilter(filters.FilterSet):
 
 
 class TrackerFilter(filters.FilterSet):
-    participant = participant_filter("summit__participants")
-    topic = topic_filter("topic")
+    participant = slug_filter(
+        Participant, "summit__participants", _("Participant"), _("All participants")
+    )
+    topic = slug_filter(Topic, "topic", _("Topic"), _("All topics"))
 
     class Meta:
         model = Item
