@@ -9,6 +9,15 @@ from django.utils import timezone
 from . import conf
 from .choices import AgreementStatus, AnchorState, ItemKind, SummitStatus
 
+# What a summit's page (and its partner API representation) shows besides the summit itself.
+PAGE_RELATIONS = (
+    "participants",
+    "topics",
+    "items__topic",
+    "items__stances__participant",
+    "items__updates",
+    "corrections",
+)
 # Readers type a few words; a pasted essay is cut to this many.
 MAX_SEARCH_WORDS = 12
 
@@ -34,14 +43,7 @@ class SummitQuerySet(models.QuerySet):
 
     def with_page_data(self):
         """Everything an article page shows, in a fixed number of queries."""
-        return self.select_related("original").prefetch_related(
-            "participants",
-            "topics",
-            "items__topic",
-            "items__stances__participant",
-            "items__updates",
-            "corrections",
-        )
+        return self.select_related("original").prefetch_related(*PAGE_RELATIONS)
 
     def search(self, query: str):
         """Full-text search in each summit's own language on PostgreSQL; word matching elsewhere."""

@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 
 from .. import caching, conf
 from ..models import Summit
+from ..querysets import PAGE_RELATIONS
 from .serializers import SummitSerializer
 
 
@@ -45,12 +46,7 @@ def summits_for_partners():
         with_changed_at(Summit.objects.published())
         .defer("body_text", "body_html", "search_document", "search_vector")
         .prefetch_related(
-            "participants",
-            "topics",
-            "items__topic",
-            "items__stances__participant",
-            "items__updates",
-            "corrections",
+            *PAGE_RELATIONS,
             Prefetch(
                 "original",
                 queryset=Summit.objects.only(
