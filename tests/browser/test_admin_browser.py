@@ -39,10 +39,12 @@ def save_and_continue(page):
         page.locator('input[name="_continue"]').click()
 
 
-def wait_for_caret_at_end(editor):
-    # Chromium moves the caret at once, but ProseMirror only learns of it from the next
-    # "selectionchange" task; a key pressed before that acts where the caret was before. The
-    # Tiptap editor hangs on its element: wait until its own selection is at the end.
+def put_caret_at_end(editor):
+    # A click plus Ctrl+End raced the editor: ProseMirror learns of a moved caret only from a
+    # later "selectionchange" task, and on a loaded machine that sometimes never came in time.
+    # The Tiptap editor hangs on its element: ask it to focus its end, then wait until its own
+    # selection is there, so that the keys typed next land at the end.
+    editor.evaluate("element => element.editor.commands.focus('end')")
     editor.page.wait_for_function(
         """element => {
             const state = element.editor.state;
@@ -74,9 +76,7 @@ def test_change_page_runs_under_the_csp_and_the_article_editor_saves_typed_text(
     editor = page.locator(BODY_EDITOR)
     expect(editor).to_have_count(1)
     expect(editor).to_contain_text("Two heads of state met")
-    editor.click()
-    page.keyboard.press("Control+End")
-    wait_for_caret_at_end(editor)
+    put_caret_at_end(editor)
     page.keyboard.press("Enter")
     page.keyboard.type("Typed in ")
     page.keyboard.press("Control+B")
