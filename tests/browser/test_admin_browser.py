@@ -56,6 +56,38 @@ def put_caret_at_end(editor):
     )
 
 
+def drag_row_above(page, row, target):
+    """Drag an inline row by its header (sortable2's handle) above another row, step by step.
+
+    Locator.drag_to failed now and then in CI. The second row's header sat some 3,700 px down
+    the page, below a 2,000 px window: Playwright scrolled the page in mid-drag and Sortable.js
+    lost the drop. Here the window is as tall as the page, so nothing scrolls, and each phase
+    waits until Sortable shows that it has taken the one before (it takes a native drag as
+    started only on the task after "dragstart").
+    """
+    # Handles, not locators: `rows.nth(1)` names another row once the rows have swapped.
+    row, target = row.element_handle(), target.element_handle()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": height})
+    page.evaluate("window.scrollTo(0, 0)")
+    handle = row.query_selector("h3").bounding_box()
+    goal = target.query_selector("h3").bounding_box()
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y - 5)
+    # Sortable gives the dragged row its ghost class once it takes the drag as started.
+    page.wait_for_function("row => row.classList.contains('sortable-ghost')", arg=row)
+    page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + goal["height"] / 4, steps=10)
+    # Sortable moves the row in the page as soon as it sees it over the target.
+    page.wait_for_function(
+        "([row, target]) => row.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING",
+        arg=[row, target],
+    )
+    page.mouse.up()
+    page.wait_for_function("row => !row.classList.contains('sortable-ghost')", arg=row)
+
+
 def agreement_rows(page):
     # The inline's last row is the hidden template "Add another" copies; it is no agreement.
     return page.locator("#items-group .inline-related:not(.empty-form)")
@@ -105,16 +137,11 @@ def test_dragging_an_agreement_above_another_swaps_their_positions(editor_page, 
         summit=summit, position=2, title="Second", quote="a dialogue on strategic stability"
     )
     page = editor_page
-    # A row is some 800 px tall. In the default 720 px viewport the drop target is off screen
-    # once the handle is grabbed, and Playwright scrolls the page in mid-drag instead of letting
-    # Sortable.js autoscroll: the drop is lost. A tall screen shows both headers at once.
-    page.set_viewport_size({"width": 1280, "height": 2000})
     open_change_page(page, live_server, summit)
     rows = agreement_rows(page)
     expect(rows.locator(".inline_label")).to_contain_text(["First", "Second"])
 
-    # sortable2 makes each row's header its drag handle (Sortable.js, native drag and drop).
-    rows.nth(1).locator("h3").drag_to(rows.nth(0).locator("h3"))
+    drag_row_above(page, rows.nth(1), rows.nth(0))
 
     expect(rows.locator(".inline_label")).to_contain_text(["Second", "First"])
     save(page)
