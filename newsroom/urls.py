@@ -4,12 +4,26 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from summits.sitemaps import SummitSitemap
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico where a page names no icon (a feed, the API's JSON)."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        # Resolved per request: with manifest storage the hashed name exists only after
+        # collectstatic, not when the URLs are imported.
+        return static_url("newsroom/favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("", RedirectView.as_view(pattern_name="summits:list", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"summits": SummitSitemap}}, name="sitemap"),

@@ -6,7 +6,9 @@ import re
 from unittest import mock
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import signing
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -429,3 +431,10 @@ def test_tracker_is_paginated(client):
 
     assert len(first.context["page"].object_list) == 50
     assert len(second.context["page"].object_list) == 9
+
+
+def test_favicon_ico_redirects_to_the_newsroom_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == static("newsroom/favicon.svg")
+    assert finders.find("newsroom/favicon.svg")

@@ -85,9 +85,8 @@ class BrowserErrors:
         page.on("pageerror", lambda error: self.uncaught.append(str(error)))
 
     def _on_console(self, message):
-        # Chromium asks every site for /favicon.ico and the admin has none: that 404 comes from
-        # the browser's own request, not from the page.
-        if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+        # A 404 of any request, the browser's own icon request included, is an error here.
+        if message.type == "error":
             self.console.append(message.text)
 
     @property

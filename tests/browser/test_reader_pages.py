@@ -158,6 +158,26 @@ def test_nothing_scrolls_sideways_at_320_pixels(demo, new_context):
         assert width <= 320, f"{name} is {width}px wide at a 320px viewport"
 
 
+def test_every_reader_page_names_an_icon_that_loads_and_no_request_fails(demo, page):
+    failed = []
+    page.on("response", lambda response: response.ok or failed.append(response.url))
+    for name, path in pages().items():
+        page.goto(demo.url + path)
+        icon = page.locator('link[rel="icon"]')
+        expect(icon).to_have_count(1)
+        fetched = page.evaluate(
+            """async href => {
+                const response = await fetch(href);
+                return [response.status, response.headers.get("Content-Type")];
+            }""",
+            icon.evaluate("link => link.href"),
+        )
+        assert fetched[0] == 200 and fetched[1].startswith("image/svg+xml"), (name, fetched)
+    # No stylesheet, script or icon answered with an error. (The browser's own icon request may
+    # be cut short by the next navigation, so aborted requests are not counted.)
+    assert failed == []
+
+
 def test_highlights_and_notes_link_both_ways_without_javascript(demo, new_context):
     page = new_context(java_script_enabled=False).new_page()
     page.goto(demo.url + pages()["German article"])
