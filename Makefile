@@ -32,11 +32,16 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Recompiles summits/locale/*/LC_MESSAGES/django.mo from the .po files (needs GNU gettext).
-# The compiled files are committed, so `make demo` works without gettext.
+# Updates the plugin's catalogue (summits/locale) and the host project's (newsroom/locale, for
+# newsroom/ and templates/) and recompiles them (needs GNU gettext). The compiled files are
+# committed, so `make demo` works without gettext.
 messages: $(VENV)/.installed
 	cd summits && ../$(PY) ../manage.py makemessages --locale de --no-obsolete
 	cd summits && ../$(PY) ../manage.py compilemessages --locale de
+	$(PY) manage.py makemessages --locale de --no-obsolete --ignore '.venv/*' \
+		--ignore 'summits/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*' \
+		--ignore 'staticfiles/*'
+	cd newsroom && ../$(PY) ../manage.py compilemessages --locale de
 
 # Measures the reader pages and the partner API (CPU and wall time, SQL queries) on a throwaway
 # database; DATABASE_URL and REDIS_URL are read from the environment.

@@ -1,4 +1,5 @@
-"""The German catalogue: complete, compiled from the committed .po, and used by the admin."""
+"""The German catalogues, the plugin's and the host project's: complete, compiled from the
+committed .po, and used by the admin."""
 
 import gettext
 import re
@@ -14,8 +15,14 @@ from summits.models import Item, ItemUpdate, Summit
 from summits.services import orphaned_items_message
 from tests import factories
 
-CATALOGUE = Path(summits.__file__).parent / "locale" / "de" / "LC_MESSAGES"
-PO, MO = CATALOGUE / "django.po", CATALOGUE / "django.mo"
+CATALOGUES = {
+    "summits": Path(summits.__file__).parent / "locale" / "de" / "LC_MESSAGES",
+    "newsroom": Path(__file__).resolve().parent.parent
+    / "newsroom"
+    / "locale"
+    / "de"
+    / "LC_MESSAGES",
+}
 
 # The C escapes a PO string may hold; any other backslash sequence is an error.
 ESCAPES = {
@@ -97,8 +104,24 @@ def read_po(path: Path) -> list[Entry]:
     return entries
 
 
-ENTRIES = read_po(PO)
-HEADER, MESSAGES = ENTRIES[0], ENTRIES[1:]
+@dataclass
+class Catalogue:
+    entries: list[Entry]
+    mo: Path
+
+    @property
+    def header(self) -> Entry:
+        return self.entries[0]
+
+    @property
+    def messages(self) -> list[Entry]:
+        return self.entries[1:]
+
+
+@pytest.fixture(params=sorted(CATALOGUES))
+def catalogue(request) -> Catalogue:
+    directory = CATALOGUES[request.param]
+    return Catalogue(read_po(directory / "django.po"), directory / "django.mo")
 
 
 def german(entry: Entry) -> dict[int, str]:
@@ -142,36 +165,38 @@ def test_po_parser_reads_multiline_strings_escapes_contexts_and_plurals(tmp_path
     assert greeting.msgstr == {0: 'Sag "hallo"\nzweimal', 1: "viele"}
 
 
-def test_header_declares_german_utf8_and_two_plural_forms():
-    header = HEADER.msgstr[0]
-    assert HEADER.msgid == ""
+def test_header_declares_german_utf8_and_two_plural_forms(catalogue):
+    header = catalogue.header.msgstr[0]
+    assert catalogue.header.msgid == ""
     assert "Language: de\n" in header
     assert "Content-Type: text/plain; charset=UTF-8\n" in header
     assert "Plural-Forms: nplurals=2; plural=(n != 1);\n" in header
-    assert "fuzzy" not in HEADER.flags
+    assert "fuzzy" not in catalogue.header.flags
 
 
-def test_no_entry_is_untranslated_or_fuzzy():
-    assert MESSAGES
-    untranslated = [e.msgid for e in MESSAGES if not all(e.msgstr.values())]
-    fuzzy = [e.msgid for e in MESSAGES if "fuzzy" in e.flags]
-    incomplete_plurals = [e.msgid for e in MESSAGES if e.msgid_plural and len(e.msgstr) != 2]
+def test_no_entry_is_untranslated_or_fuzzy(catalogue):
+    messages = catalogue.messages
+    assert messages
+    untranslated = [e.msgid for e in messages if not all(e.msgstr.values())]
+    fuzzy = [e.msgid for e in messages if "fuzzy" in e.flags]
+    incomplete_plurals = [e.msgid for e in messages if e.msgid_plural and len(e.msgstr) != 2]
     assert (untranslated, fuzzy, incomplete_plurals) == ([], [], [])
 
 
-def test_compiled_catalogue_gives_every_translation_of_the_po():
+def test_compiled_catalogue_gives_every_translation_of_the_po(catalogue):
     """Fails when the .po was edited without running compilemessages, or another app's
     catalogue shadows one of ours."""
-    found = {entry.key: german(entry) for entry in MESSAGES}
-    wrong = [(e.key, found[e.key], e.msgstr) for e in MESSAGES if found[e.key] != e.msgstr]
+    messages = catalogue.messages
+    found = {entry.key: german(entry) for entry in messages}
+    wrong = [(e.key, found[e.key], e.msgstr) for e in messages if found[e.key] != e.msgstr]
     assert wrong == []
 
 
-def test_compiled_catalogue_holds_no_entry_the_po_lacks():
-    with MO.open("rb") as compiled:
-        catalogue = gettext.GNUTranslations(compiled)._catalog
-    compiled_keys = {key[0] if isinstance(key, tuple) else key for key in catalogue}
-    assert compiled_keys == {entry.key for entry in ENTRIES}
+def test_compiled_catalogue_holds_no_entry_the_po_lacks(catalogue):
+    with catalogue.mo.open("rb") as compiled:
+        compiled_catalogue = gettext.GNUTranslations(compiled)._catalog
+    compiled_keys = {key[0] if isinstance(key, tuple) else key for key in compiled_catalogue}
+    assert compiled_keys == {entry.key for entry in catalogue.entries}
 
 
 @pytest.mark.parametrize(

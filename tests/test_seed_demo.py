@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 from reversion.models import Revision, Version
 
 from summits.choices import AgreementStatus, AnchorState, DisputeStatus, ItemKind
@@ -148,12 +149,19 @@ def test_demo_is_recorded_as_a_revision():
         assert version.revision.comment == "Demo content loaded"
 
 
+def log_in(username, password):
+    """The user the admin login would let in, or None (the lockout backend needs the request)."""
+    return authenticate(
+        RequestFactory().post("/admin/login/"), username=username, password=password
+    )
+
+
 def test_editor_option_prints_credentials_that_log_in():
     logins = credentials(seed_demo("--editor"))
 
     assert set(logins) == {"editor", "reporter"}
-    editor = authenticate(username="editor", password=logins["editor"])
-    reporter = authenticate(username="reporter", password=logins["reporter"])
+    editor = log_in("editor", logins["editor"])
+    reporter = log_in("reporter", logins["reporter"])
     assert editor is not None and reporter is not None
     assert editor.is_staff and reporter.is_staff
     assert not editor.is_superuser and not reporter.is_superuser
@@ -167,8 +175,8 @@ def test_editor_option_sets_a_new_password_on_every_run():
 
     for username in ("editor", "reporter"):
         assert second[username] != first[username]
-        assert authenticate(username=username, password=first[username]) is None
-        assert authenticate(username=username, password=second[username]) is not None
+        assert log_in(username, first[username]) is None
+        assert log_in(username, second[username]) is not None
     assert get_user_model().objects.filter(username__in=["editor", "reporter"]).count() == 2
 
 
