@@ -2,9 +2,11 @@
 
 import django_filters as filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from .choices import ItemKind
 from .models import Item, Participant, Summit, Topic
 
 MAX_QUERY_LENGTH = 200
@@ -18,6 +20,14 @@ def slug_filter(model, field_name, label, empty_label):
         to_field_name="slug",
         queryset=model.objects.none(),
         empty_label=empty_label,
+    )
+
+
+def with_published(model, links, field, published):
+    """The rows of `model` that a published summit links to through `links` (a queryset of rows
+    with a `summit` and a `field` column): one EXISTS test per row, no join and no DISTINCT."""
+    return model.objects.filter(
+        Exists(links.filter(**{field: OuterRef("pk")}, summit__in=published))
     )
 
 
@@ -37,9 +47,8 @@ class SummitFilter(filters.FilterSet):
         max_value=2200,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    country = filters.ChoiceFilter(
-        label=_("Country"), choices=countries, empty_label=_("All countries")
-    )
+    # Its choices are set per request: the countries of published summits, not all 250.
+    country = filters.ChoiceFilter(label=_("Country"), choices=[], empty_label=_("All countries"))
     participant = slug_filter(Participant, "participants", _("Participant"), _("All participants"))
     topic = slug_filter(Topic, "topics", _("Topic"), _("All topics"))
 
@@ -51,10 +60,17 @@ class SummitFilter(filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Offer only what published summits have, read when the request comes.
         published = Summit.objects.published()
-        self.filters["participant"].queryset = Participant.objects.filter(
-            summits__in=published
-        ).distinct()
-        self.filters["topic"].queryset = Topic.objects.filter(summits__in=published).distinct()
+        codes = published.exclude(country="").values_list("country", flat=True).distinct()
+        # Named and sorted in the language of the request.
+        self.filters["country"].extra["choices"] = sorted(
+            ((code, countries.name(code)) for code in codes), key=lambda choice: choice[1]
+        )
+        self.filters["participant"].queryset = with_published(
+            Participant, Summit.participants.through.objects.all(), "participant", published
+        )
+        self.filters["topic"].queryset = with_published(
+            Topic, Summit.topics.through.objects.all(), "topic", published
+        )
 
     def search(self, queryset, name, value):
         return queryset.search(value)
@@ -73,9 +89,10 @@ class TrackerFilter(filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         published = Summit.objects.published()
-        self.filters["participant"].queryset = Participant.objects.filter(
-            summits__in=published
-        ).distinct()
-        self.filters["topic"].queryset = Topic.objects.filter(
-            items__summit__in=published
-        ).distinct()
+        self.filters["participant"].queryset = with_published(
+            Participant, Summit.participants.through.objects.all(), "participant", published
+        )
+        # The tracker lists agreements: a topic only disputes have would find nothing.
+        self.filters["topic"].queryset = with_published(
+            Topic, Item.objects.filter(kind=ItemKind.AGREEMENT), "topic", published
+        )

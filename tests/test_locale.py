@@ -234,6 +234,12 @@ def test_admin_speaks_german_to_a_german_browser(client):
     page = client.get("/admin/summits/summit/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert '<html lang="de"' in page
     assert "Gipfel zur Änderung auswählen" in page
-    for label in ("Überschrift", "Vereinbarungen", "Streitpunkte", "Nach Jahr", "In Prüfung"):
+    for label in (
+        "Redaktion: Gipfelressort",
+        "Überschrift",
+        "Vereinbarungen",
+        "Streitpunkte",
+        "In Prüfung",
+    ):
         assert label in page
     assert "Agreements" not in page

@@ -286,6 +286,38 @@ def test_list_filters_by_year_country_participant_and_topic(client):
     assert [summit.title for summit in response.context["page"].object_list] == ["Matching summit"]
 
 
+def test_list_offers_only_countries_participants_and_topics_of_published_summits(client):
+    live = annotated_summit(country="CH")
+    live.participants.add(factories.ParticipantFactory(slug="joe-biden"))
+    live.topics.add(factories.TopicFactory(slug="arms-control"))
+    draft = factories.SummitFactory(country="FR")
+    draft.participants.add(factories.ParticipantFactory(slug="only-in-a-draft"))
+    draft.topics.add(factories.TopicFactory(slug="draft-topic"))
+
+    form = client.get(reverse("summits:list"), HTTP_ACCEPT_LANGUAGE="de").context["filter"].form
+
+    assert list(form.fields["country"].choices) == [("", "Alle Länder"), ("CH", "Schweiz")]
+    assert [p.slug for p in form.fields["participant"].queryset] == ["joe-biden"]
+    assert [t.slug for t in form.fields["topic"].queryset] == ["arms-control"]
+    # A real country without a published summit is explained, not a silently empty list.
+    refused = client.get(reverse("summits:list"), {"country": "FR"})
+    assert refused.status_code == 200
+    assert "could not be used" in refused.content.decode()
+
+
+def test_tracker_offers_only_topics_that_agreements_have(client):
+    summit = annotated_summit()
+    agreement, dispute = summit.items.agreements().get(), summit.items.disputes().get()
+    agreement.topic = factories.TopicFactory(slug="diplomacy")
+    agreement.save()
+    dispute.topic = factories.TopicFactory(slug="human-rights")
+    dispute.save()
+
+    form = client.get(reverse("summits:tracker")).context["filter"].form
+
+    assert [t.slug for t in form.fields["topic"].queryset] == ["diplomacy"]
+
+
 def test_search_finds_words_in_item_text_not_only_the_article(client):
     summit = annotated_summit(title="Quiet summit")
     item = summit.items.agreements().get()
