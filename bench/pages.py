@@ -1,12 +1,14 @@
 """Benchmark of the reader pages on the real stack: CPU and wall time per request, and SQL queries.
 
-Usage: .venv/bin/python bench/pages.py [--summits N] [--requests R] [--profile CASE]
+Usage: .venv/bin/python bench/pages.py [--summits N] [--requests R] [--items I] [--profile CASE]
 
 It builds a throwaway database (a temporary SQLite file, unless DATABASE_URL is given: then
 that database is migrated and seeded, so point it at one you can throw away), collects the
-static files as a deployment would, loads seed_demo and seed_bulk, and requests each page with
-django.test.Client in this process: the settings are the production ones with DEBUG=False, the
-cache is local memory and, when REDIS_URL (or CACHE_URL) is set, Redis too.
+static files as a deployment would, loads seed_demo and seed_bulk (with --items, every bulk
+summit has that many items: --items 15 gives the partner API list of 50 summits with 15 items
+each), and requests each page with django.test.Client in this process: the settings are the
+production ones with DEBUG=False, the cache is local memory and, when REDIS_URL (or CACHE_URL) is
+set, Redis too. Requests per second are 1 / the median wall time of one request.
 
 It exits non-zero only when a page answers with an unexpected status or fails, never because
 a page is slow.
@@ -84,6 +86,12 @@ def main() -> int:
     parser.add_argument("--summits", type=int, default=2000, help="seed_bulk summits (2000)")
     parser.add_argument("--requests", type=int, default=300, help="requests per page (300)")
     parser.add_argument(
+        "--items",
+        type=int,
+        default=None,
+        help="items per seed_bulk summit (default: 3 to 8 at random, as seed_bulk makes them)",
+    )
+    parser.add_argument(
         "--profile",
         metavar="CASE",
         action="append",
@@ -94,6 +102,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.requests < 2 or args.summits < 1:
         parser.error("--requests must be at least 2 (for a p95) and --summits at least 1")
+    if args.items is not None and args.items < 1:
+        parser.error("--items must be at least 1")
 
     workdir = Path(tempfile.mkdtemp(prefix="summits-bench-"))
     try:
@@ -129,18 +139,20 @@ def run(args, workdir: Path) -> int:
     started = time.perf_counter()
     call_command("seed_demo", stdout=io.StringIO())
     print(f"seed_demo: {time.perf_counter() - started:.1f} s")
-    call_command("seed_bulk", summits=args.summits)
+    call_command("seed_bulk", summits=args.summits, items=args.items)
 
     from summits.models import Item, Summit
     from summits.partners import PartnerKey
 
     _, API_KEY["key"] = PartnerKey.objects.create_key("Benchmark", rate_limit="1000000/hour")
 
+    summits, items = Summit.objects.published().count(), Item.objects.count()
     print(
-        f"Content: {Summit.objects.published().count()} published summits, "
-        f"{Item.objects.count()} items; {args.requests} requests per page, "
-        f"{WARM_UP} more to warm up\n"
+        f"Content: {summits} published summits, {items} items "
+        f"({items / summits:.1f} items per summit); {args.requests} requests per page, "
+        f"{WARM_UP} more to warm up"
     )
+    print(api_page_shape() + "\n")
     failures = measure_all("local memory", args)
     if redis_url:
         from django.test import override_settings
@@ -159,6 +171,16 @@ def run(args, workdir: Path) -> int:
     else:
         print("REDIS_URL not set: Redis not measured.")
     return 1 if failures else 0
+
+
+def api_page_shape() -> str:
+    """How many summits and items the API list of 50 holds: what its cases measure."""
+    summits = request(client(), Case("API list", API_PAGE, api=True), None).json()["results"]
+    items = sum(len(summit["items"]) for summit in summits)
+    return (
+        f"{API_PAGE}: {len(summits)} summits, {items} items "
+        f"({items / len(summits):.1f} items per summit)"
+    )
 
 
 def measure_all(cache_name: str, args) -> int:
@@ -254,7 +276,7 @@ def print_table(cache_name: str, results: list[Result]) -> None:
     print(f"Cache: {cache_name}")
     header = (
         f"{'page':<30} {'status':>6} {'queries':>7} "
-        f"{'CPU med':>9} {'CPU p95':>9} {'wall med':>9} {'wall p95':>9}"
+        f"{'CPU med':>9} {'CPU p95':>9} {'wall med':>9} {'wall p95':>9} {'req/s':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -262,7 +284,8 @@ def print_table(cache_name: str, results: list[Result]) -> None:
         print(
             f"{result.case.name:<30} {result.status:>6} {result.queries:>7} "
             f"{ms(statistics.median(result.cpu))} {ms(p95(result.cpu))} "
-            f"{ms(statistics.median(result.wall))} {ms(p95(result.wall))}"
+            f"{ms(statistics.median(result.wall))} {ms(p95(result.wall))} "
+            f"{per_second(result):>7.0f}"
         )
     cached = next((r for r in results if r.case.name.startswith("article (de demo), cached")), None)
     if cached:
@@ -273,7 +296,16 @@ def print_table(cache_name: str, results: list[Result]) -> None:
             f"of a plain Django page with 2 queries and one template (DESIGN.md); "
             f"a heavyweight CMS page costs about {HEAVY_CMS_MS:g} ms."
         )
+    api_list = [r for r in results if r.case.path == API_PAGE and not r.case.conditional]
+    if api_list:
+        rates = [f"{per_second(r):.0f} {r.case.name.rpartition(', ')[2]}" for r in api_list]
+        print(f"\nAPI list of 50, requests per second (1 / median wall): {', '.join(rates)}")
     print()
+
+
+def per_second(result: Result) -> float:
+    """Requests per second one process serves at the median wall time of a request."""
+    return 1 / statistics.median(result.wall)
 
 
 def ms(seconds: float) -> str:

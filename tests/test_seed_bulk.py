@@ -5,7 +5,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
 from summits.choices import INITIAL_STATUS, STATUSES_BY_KIND, AnchorState, ItemKind
@@ -145,3 +145,66 @@ def test_same_seed_gives_the_same_summits_with_or_without_workers():
     bulk_summits().delete()
     seed_bulk("--summits", "12", "--seed", "4", "--workers", "0")
     assert titles()[0] != first[0]
+
+
+def test_items_gives_every_summit_that_many_anchored_items_of_both_kinds():
+    seed_bulk("--summits", "6", "--seed", "2", "--items", "15")
+
+    summits = list(bulk_summits().with_page_data())
+    assert len(summits) == 6
+    for summit in summits:
+        items = summit.items.all()
+        assert len(items) == 15
+        assert {item.kind for item in items} == {ItemKind.AGREEMENT, ItemKind.DISPUTE}
+        for item in items:
+            assert item.anchor_state == AnchorState.ANCHORED
+            assert item.anchor_start is not None
+            assert summit.body_text[item.anchor_start : item.anchor_end] == item.quote
+            # One place only: the same passage twice would leave the anchor to chance.
+            assert summit.body_text.count(item.quote) == 1
+            assert f'<mark id="passage-{item.pk}"' in summit.body_html
+
+
+def test_items_positions_run_from_one_per_kind():
+    seed_bulk("--summits", "4", "--seed", "2", "--items", "15")
+
+    for summit in bulk_summits().with_page_data():
+        positions = defaultdict(list)
+        for item in summit.items.all():
+            positions[item.kind].append(item.position)
+        assert sorted(positions) == [ItemKind.AGREEMENT, ItemKind.DISPUTE]
+        for kind, numbers in positions.items():
+            assert numbers == list(range(1, len(numbers) + 1)), kind
+
+
+def test_items_beyond_the_subjects_keep_titles_and_passages_apart():
+    # 40 agreements and 20 disputes: every subject comes round again within its kind.
+    seed_bulk("--summits", "2", "--seed", "5", "--items", "60")
+
+    for summit in bulk_summits().with_page_data():
+        items = summit.items.all()
+        assert len(items) == 60
+        assert len({item.title for item in items}) == 60
+        for item in items:
+            assert item.anchor_state == AnchorState.ANCHORED
+            assert summit.body_text.count(item.quote) == 1
+
+
+@pytest.mark.parametrize(
+    ("items", "agreements", "disputes"), [("1", 1, 0), ("2", 1, 1), ("3", 2, 1), ("15", 10, 5)]
+)
+def test_items_are_about_two_thirds_agreements(items, agreements, disputes):
+    seed_bulk("--summits", "3", "--seed", "2", "--items", items)
+
+    for summit in bulk_summits().with_page_data():
+        kinds = [item.kind for item in summit.items.all()]
+        assert kinds.count(ItemKind.AGREEMENT) == agreements
+        assert kinds.count(ItemKind.DISPUTE) == disputes
+
+
+@pytest.mark.parametrize("items", ["0", "-3"])
+def test_items_below_one_is_refused(items):
+    with pytest.raises(CommandError, match="--items must be at least 1"):
+        seed_bulk("--summits", "3", "--items", items)
+
+    assert not bulk_summits().exists()

@@ -383,6 +383,11 @@ COUNT_WORDS = {
     "en": ["no", "one", "two", "three", "four", "five", "six", "seven"],
 }
 
+# Share of agreements among a summit's items when --items sets their number.
+AGREEMENT_SHARE = 2 / 3
+# Told apart so, an item whose subject comes round again in its kind (--items beyond SUBJECTS).
+PART = {"de": "Teil {number}", "en": "part {number}"}
+
 INTROS = {
     "de": [
         "Zum ersten Mal seit Langem sind {names} einander persönlich begegnet.",
@@ -682,6 +687,15 @@ class Command(BaseCommand):
             "--batch-size", type=int, default=BATCH_SIZE, help="Summits per INSERT statement."
         )
         parser.add_argument(
+            "--items",
+            type=int,
+            default=None,
+            help=(
+                "Items per summit, about two thirds of them agreements (default: 3 to 8, "
+                "drawn at random)."
+            ),
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             default=None,
@@ -692,9 +706,11 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, summits, seed, batch_size, workers, **options):
+    def handle(self, *args, summits, seed, batch_size, items, workers, **options):
         if summits < 0 or batch_size < 1:
             raise CommandError("--summits must be at least 0 and --batch-size at least 1.")
+        if items is not None and items < 1:
+            raise CommandError(f"--items must be at least 1, not {items}.")
         if workers is None:
             # This process stores while the others write ahead, so it keeps a CPU of its own.
             workers = max(1, (os.cpu_count() or 1) - 1) if summits > batch_size else 0
@@ -709,6 +725,7 @@ class Command(BaseCommand):
                 range(first + offset, first + min(offset + batch_size, summits)),
                 participants,
                 topics,
+                items,
             )
             for offset in range(0, summits, batch_size)
         ]
@@ -772,8 +789,8 @@ def drafted(batches: list, workers: int) -> Iterator[list["SummitDraft"]]:
 
 
 def draft_batch(batch) -> list["SummitDraft"]:
-    seed, numbers, participants, topics = batch
-    return [draft_summit(seed, number, participants, topics) for number in numbers]
+    seed, numbers, participants, topics, items = batch
+    return [draft_summit(seed, number, participants, topics, items) for number in numbers]
 
 
 def participant_pool() -> list[tuple[int, str, int, int, str]]:
@@ -808,8 +825,8 @@ def next_number() -> int:
     return max(numbers, default=0) + 1
 
 
-def draft_summit(seed: int, number: int, participants, topics) -> SummitDraft:
-    """Summit `number` of the run with this seed, with its items, unsaved.
+def draft_summit(seed: int, number: int, participants, topics, item_count=None) -> SummitDraft:
+    """Summit `number` of the run with this seed, with its items (`item_count` if given), unsaved.
 
     Each summit has its own random generator, so that it comes out the same whatever the
     batch size, and a second run continues with new content.
@@ -835,10 +852,11 @@ def draft_summit(seed: int, number: int, participants, topics) -> SummitDraft:
 
     leaders = draw_leaders(rng, participants, start_date.year)
     sides = [short_name for _, short_name, *_ in leaders]
-    kinds = [ItemKind.AGREEMENT] * rng.randint(2, 5) + [ItemKind.DISPUTE] * rng.randint(1, 3)
-    subjects = rng.sample(SUBJECTS, len(kinds))
+    kinds = draw_kinds(rng, item_count)
+    subjects = draw_subjects(rng, kinds, item_count)
     agreement_subject = subjects[0]
-    dispute_subject = subjects[kinds.index(ItemKind.DISPUTE)]
+    # Only a single item (--items 1) leaves no dispute for the title to name.
+    dispute_subject = subjects[kinds.index(ItemKind.DISPUTE) if ItemKind.DISPUTE in kinds else -1]
 
     def topic_text(subject):
         _, german, english = topics[subject.topic]
@@ -854,8 +872,8 @@ def draft_summit(seed: int, number: int, participants, topics) -> SummitDraft:
         "agreement": agreement_subject.agreement_title[language],
         "agreement_topic": topic_text(agreement_subject),
         "dispute_topic": topic_text(dispute_subject),
-        "count": COUNT_WORDS[language][kinds.count(ItemKind.AGREEMENT)],
-        "count_capital": COUNT_WORDS[language][kinds.count(ItemKind.AGREEMENT)].capitalize(),
+        "count": count_word(language, kinds.count(ItemKind.AGREEMENT)),
+        "count_capital": count_word(language, kinds.count(ItemKind.AGREEMENT)).capitalize(),
         "topic": topic_text(rng.choice(subjects)),
     }
     title = rng.choice(TITLES[language]).format(**words)
@@ -879,19 +897,16 @@ def draft_summit(seed: int, number: int, participants, topics) -> SummitDraft:
     items = []
     positions = Counter()
     summaries = {kind: rng.sample(SUMMARIES[kind][language], 3) for kind in ItemKind}
-    for kind, subject in zip(kinds, subjects, strict=True):
+    for kind, subject, part in zip(kinds, subjects, parts(kinds, subjects), strict=True):
         a, b = rng.sample(sides, 2)
-        if kind == ItemKind.AGREEMENT:
-            item_title, passage = subject.agreement_title, subject.agreement_passage
-        else:
-            item_title, passage = subject.dispute_title, subject.dispute_passage
-        passages.append((item_title[language], passage[language].format(a=a, b=b)))
+        item_title, passage = wording(subject, kind, language, part)
+        passages.append((item_title, passage.format(a=a, b=b)))
         positions[kind] += 1
         items.append(
             Item(
                 kind=kind,
                 position=positions[kind],
-                title=item_title[language],
+                title=item_title,
                 summary=sanitize_summary(
                     summaries[kind][positions[kind] % 3].format(**words | {"a": a, "b": b})
                 ),
@@ -909,6 +924,74 @@ def draft_summit(seed: int, number: int, participants, topics) -> SummitDraft:
 
     topic_ids = list(dict.fromkeys(item.topic_id for item in items))[: rng.randint(1, 3)]
     return SummitDraft(summit, [pk for pk, *_ in leaders], topic_ids, drafts)
+
+
+def draw_kinds(rng, items: int | None) -> list[ItemKind]:
+    """The kind of each item, agreements first: `items` of them, or a few drawn at random.
+
+    Without --items the draws are the ones a seed has always made, so that its summits stay
+    the same; a fixed number needs no draw.
+    """
+    if items is None:
+        return [ItemKind.AGREEMENT] * rng.randint(2, 5) + [ItemKind.DISPUTE] * rng.randint(1, 3)
+    # Both kinds as soon as there are two items, as a summit's readers expect to see.
+    agreements = min(max(1, round(items * AGREEMENT_SHARE)), items - 1) if items > 1 else 1
+    return [ItemKind.AGREEMENT] * agreements + [ItemKind.DISPUTE] * (items - agreements)
+
+
+def draw_subjects(rng, kinds: list[ItemKind], items: int | None) -> list[Subject]:
+    """The subject of each item.
+
+    A summit's few items have a subject each. Many more (--items) draw each kind's subjects
+    apart, since a subject has a passage of each kind, and come round to the same subject
+    again only when a kind has more items than there are subjects.
+    """
+    if items is None:
+        return rng.sample(SUBJECTS, len(kinds))
+    drawn = {kind: iter(rounds_of_subjects(rng, kinds.count(kind))) for kind in ItemKind}
+    return [next(drawn[kind]) for kind in kinds]
+
+
+def rounds_of_subjects(rng, count: int) -> list[Subject]:
+    """`count` subjects, none again before every one has come once."""
+    subjects = []
+    while len(subjects) < count:
+        subjects += rng.sample(SUBJECTS, min(len(SUBJECTS), count - len(subjects)))
+    return subjects
+
+
+def parts(kinds: list[ItemKind], subjects: list[Subject]) -> list[int | None]:
+    """Each item's part number when its kind has its subject more than once, else None.
+
+    The same passage twice in an article would leave its items no exact place to anchor to.
+    """
+    keys = [(kind, subject.topic) for kind, subject in zip(kinds, subjects, strict=True)]
+    totals, seen, numbers = Counter(keys), Counter(), []
+    for key in keys:
+        seen[key] += 1
+        numbers.append(seen[key] if totals[key] > 1 else None)
+    return numbers
+
+
+def wording(subject: Subject, kind: ItemKind, language: str, part: int | None) -> tuple[str, str]:
+    """An item's title and passage (the sides still {a} and {b}), numbered if it is a part.
+
+    The number goes at the end of both, so that no part's passage holds another's whole.
+    """
+    if kind == ItemKind.AGREEMENT:
+        title, passage = subject.agreement_title[language], subject.agreement_passage[language]
+    else:
+        title, passage = subject.dispute_title[language], subject.dispute_passage[language]
+    if part is None:
+        return title, passage
+    label = PART[language].format(number=part)
+    return f"{title} ({label})", f"{passage} ({label})"
+
+
+def count_word(language: str, count: int) -> str:
+    """A count in words, as news copy spells small numbers, in digits beyond the words known."""
+    words = COUNT_WORDS[language]
+    return words[count] if count < len(words) else str(count)
 
 
 def draw_leaders(rng, participants, year):
