@@ -60,7 +60,10 @@ class SummitFilter(filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Offer only what published summits have, read when the request comes.
         published = Summit.objects.published()
-        codes = published.exclude(country="").values_list("country", flat=True).distinct()
+        # order_by(): with the model's ordering, DISTINCT would keep one row per summit.
+        codes = (
+            published.exclude(country="").order_by().values_list("country", flat=True).distinct()
+        )
         # Named and sorted in the language of the request.
         self.filters["country"].extra["choices"] = sorted(
             ((code, countries.name(code)) for code in codes), key=lambda choice: choice[1]

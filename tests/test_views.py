@@ -288,6 +288,7 @@ def test_list_filters_by_year_country_participant_and_topic(client):
 
 def test_list_offers_only_countries_participants_and_topics_of_published_summits(client):
     live = annotated_summit(country="CH")
+    annotated_summit(country="CH", start_date=datetime.date(2019, 5, 1))
     live.participants.add(factories.ParticipantFactory(slug="joe-biden"))
     live.topics.add(factories.TopicFactory(slug="arms-control"))
     draft = factories.SummitFactory(country="FR")
