@@ -14,8 +14,7 @@ from django.utils.http import http_date
 from rest_framework.renderers import JSONRenderer
 
 from .. import caching, conf
-from ..models import Summit
-from ..querysets import PAGE_RELATIONS
+from ..models import Item, Stance, Summit
 from .serializers import SummitSerializer
 
 
@@ -40,13 +39,32 @@ def feed_version():
 
 
 def summits_for_partners():
-    """Published summits with everything the API shows, in a fixed number of queries."""
+    """Published summits with everything the API shows, in a fixed number of queries.
+
+    The relations the reader page shows (PAGE_RELATIONS), as plain lists (`to_attr`): filling
+    `summit.items.all()` and the like builds a related manager and a queryset for every summit
+    and item, which was half the time of serialising a page of 50 summits with 15 items each
+    (bench/pages.py --items 15 --profile "API list of 50, uncached"). The serializers read the
+    lists. Keep them in step with PAGE_RELATIONS: a relation left out here costs a query per
+    row, which the query budgets of tests/api/test_summit_list.py catch.
+    """
     translations = Summit.objects.published().only("pk", "slug", "language", "original_id")
+    items = Item.objects.select_related("topic").prefetch_related(
+        Prefetch(
+            "stances",
+            queryset=Stance.objects.select_related("participant"),
+            to_attr="stance_list",
+        ),
+        Prefetch("updates", to_attr="update_list"),
+    )
     return (
         with_changed_at(Summit.objects.published())
         .defer("body_text", "body_html", "search_document", "search_vector")
         .prefetch_related(
-            *PAGE_RELATIONS,
+            Prefetch("participants", to_attr="participant_list"),
+            Prefetch("topics", to_attr="topic_list"),
+            Prefetch("items", queryset=items, to_attr="item_list"),
+            Prefetch("corrections", to_attr="correction_list"),
             Prefetch(
                 "original",
                 queryset=Summit.objects.only(

@@ -92,8 +92,13 @@ class AnchorSerializer(serializers.Serializer):
 class ItemSerializer(ModelSerializer):
     topic = TopicSerializer(allow_null=True)
     anchor = AnchorSerializer(source="*")
-    stances = StanceSerializer(many=True, help_text="Participants' positions (disputes only).")
-    updates = ItemUpdateSerializer(many=True, help_text="Dated follow-ups, newest first.")
+    # The prefetched lists of representations.summits_for_partners().
+    stances = StanceSerializer(
+        many=True, source="stance_list", help_text="Participants' positions (disputes only)."
+    )
+    updates = ItemUpdateSerializer(
+        many=True, source="update_list", help_text="Dated follow-ups, newest first."
+    )
 
     class Meta:
         model = Item
@@ -150,11 +155,16 @@ class SummitSerializer(ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The summit's page for readers.")
     body = serializers.CharField(help_text="The article, sanitised HTML.")
     place = PlaceSerializer(source="*")
-    participants = ParticipantSerializer(many=True)
-    topics = TopicSerializer(many=True)
+    # The prefetched lists of representations.summits_for_partners().
+    participants = ParticipantSerializer(many=True, source="participant_list")
+    topics = TopicSerializer(many=True, source="topic_list")
     image = serializers.SerializerMethodField()
-    items = ItemSerializer(many=True, help_text="Agreements, then disputes, each in order.")
-    corrections = CorrectionSerializer(many=True, help_text="Newest first.")
+    items = ItemSerializer(
+        many=True, source="item_list", help_text="Agreements, then disputes, each in order."
+    )
+    corrections = CorrectionSerializer(
+        many=True, source="correction_list", help_text="Newest first."
+    )
     translations = serializers.SerializerMethodField(
         help_text="Published translations of this summit (or its original and their siblings)."
     )

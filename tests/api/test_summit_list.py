@@ -172,9 +172,9 @@ def summits_with_items(count, items=15):
 
 # The key (and its last use, once a minute), the feed's version (newest change, latest
 # withdrawal), the page, the summits' rows, and one query for each prefetched relation:
-# participants, topics, items, their topics, stances, the stances' participants, updates,
+# participants, topics, items with their topics, stances with their participants, updates,
 # corrections, translations, originals and their translations.
-QUERY_BUDGET = 17
+QUERY_BUDGET = 13
 
 
 @pytest.mark.parametrize("page_size", [1, 50])
