@@ -1,7 +1,8 @@
 """Cache keys of reader pages: they change with the content, so nothing stale is ever served.
 
-A summit page's key holds the summit's updated_at (every save, publication, re-anchoring or
-item change moves it) and a generation number for content shared by many summits
+A summit page's key holds the newest change of a live summit of its translation family (every
+save, publication, re-anchoring or item change moves updated_at; a translation going live on
+schedule brings its publish_at) and a generation number for content shared by many summits
 (participants, topics), which moves when such content changes.
 """
 

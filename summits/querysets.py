@@ -3,7 +3,7 @@
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from . import conf
@@ -37,6 +37,26 @@ class SummitQuerySet(models.QuerySet):
 
     def scheduled(self):
         return self.filter(status=SummitStatus.PUBLISHED, publish_at__gt=timezone.now())
+
+    def with_family_changed_at(self):
+        """Annotates family_changed_at: when a live summit of each one's translation family
+        (its original and the original's translations, itself included) last changed for
+        readers, by an edit or by going live.
+
+        A summit's page links its live translations. One scheduled for later goes live when its
+        publish_at passes, with no save that would mark the others changed; this moment does
+        move then, so the others' pages renew their links.
+        """
+        live_family = (
+            self.model.objects.published()
+            .filter(Q(pk=OuterRef("family_root")) | Q(original_id=OuterRef("family_root")))
+            .annotate(changed_at=Greatest("updated_at", "publish_at"))
+            .order_by("-changed_at")
+            .values("changed_at")[:1]
+        )
+        return self.annotate(family_root=Coalesce("original_id", "pk")).annotate(
+            family_changed_at=Subquery(live_family)
+        )
 
     def for_readers(self):
         return self.published().with_page_data()

@@ -47,12 +47,14 @@ def summit_list(request):
 @require_safe
 def summit_detail(request, slug):
     summit = get_object_or_404(
-        Summit.objects.published().only("pk", "language", "updated_at"), slug=slug
+        Summit.objects.published().only("pk", "language").with_family_changed_at(), slug=slug
     )
+    # Not only this summit's own changes: the page links its live translations too.
+    changed_at = summit.family_changed_at
     return caching.conditional_page(
         request,
-        f"{summit.pk}-{summit.updated_at.timestamp()}",
-        summit.updated_at,
+        f"{summit.pk}-{changed_at.timestamp()}",
+        changed_at,
         lambda: render_summit_page(request, Summit.objects.for_readers().get(pk=summit.pk)),
         language=summit.language,
     )

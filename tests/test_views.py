@@ -109,6 +109,26 @@ def test_german_summit_renders_in_german_and_links_its_english_translation(clien
     assert '<html lang="en">' in english_page and "Agreements" in english_page
 
 
+def test_article_page_links_a_translation_scheduled_for_later_once_it_is_live(client):
+    german = annotated_summit(language="de", slug="gipfel")
+    english = annotated_summit(language="en", slug="summit", original=german)
+    first = client.get(german.get_absolute_url())
+    # The English one is rescheduled for later: its link goes from the German page at once,
+    # and comes back when its time comes, when nothing is saved.
+    english.publish_at = timezone.now() + datetime.timedelta(minutes=5)
+    english.save()
+    link = f'hreflang="en" href="http://testserver{english.get_absolute_url()}"'
+    before = client.get(german.get_absolute_url())
+    assert link in first.content.decode() and link not in before.content.decode()
+
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        after = client.get(german.get_absolute_url(), HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert link in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+
+
 def test_article_page_carries_structured_data_and_sharing_metadata(client):
     summit = annotated_summit(language="de")
     summit.participants.add(factories.ParticipantFactory(name="Joe Biden"))
