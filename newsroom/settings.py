@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_countries",
     "reversion",
     "reversion_compare",
+    "parler",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -136,6 +137,16 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
+# Participants' and topics' names are kept per language (django-parler): one admin tab per
+# language, and where a name lacks a translation, the default language's is shown.
+PARLER_LANGUAGES = {
+    # The default language's tab first: it is the one a form opens on.
+    None: tuple(
+        {"code": code}
+        for code, _name in sorted(LANGUAGES, key=lambda language: language[0] != LANGUAGE_CODE)
+    ),
+    "default": {"fallbacks": [LANGUAGE_CODE], "hide_untranslated": False},
+}
 # The host project's own strings (admin title, lockout page); the plugin ships its own.
 LOCALE_PATHS = [BASE_DIR / "newsroom" / "locale"]
 USE_TZ = True

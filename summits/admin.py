@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from parler.admin import TranslatableAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import (
@@ -93,19 +94,29 @@ class SharedContentAdmin(CompareVersionAdmin):
         caching.shared_content_changed()
 
 
+class TranslatedContentAdmin(TranslatableAdmin, SharedContentAdmin):
+    """One tab per language for the name (django-parler); the slug follows the name typed."""
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Not prepopulated_fields: its check looks for the name on the model's own table.
+        return {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        # The list, the search and the autocomplete of the summit form show each one's name.
+        return super().get_queryset(request).prefetch_related("translations")
+
+
 @admin.register(Participant)
-class ParticipantAdmin(SharedContentAdmin):
-    list_display = ["name", "role", "country", "wikidata_id"]
+class ParticipantAdmin(TranslatedContentAdmin):
+    list_display = ["__str__", "role", "country", "wikidata_id"]
     list_filter = ["country"]
-    search_fields = ["name", "role", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["translations__name", "translations__role", "slug"]
 
 
 @admin.register(Topic)
-class TopicAdmin(SharedContentAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+class TopicAdmin(TranslatedContentAdmin):
+    list_display = ["__str__", "slug"]
+    search_fields = ["translations__name", "slug"]
 
 
 class ItemInline(InlineEditorialLock, SortableStackedInline):
@@ -159,6 +170,15 @@ class CorrectionInline(InlineEditorialLock, admin.TabularInline):
     fields = ["published_at", "text"]
 
 
+class TranslatedRelatedFilter(admin.RelatedFieldListFilter):
+    """A filter by topic whose names (django-parler's table) load in one query, not one each."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        related = field.related_model._default_manager.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in related.prefetch_related("translations")]
+
+
 class YearListFilter(admin.SimpleListFilter):
     title = _("year")
     parameter_name = "year"
@@ -188,8 +208,14 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
         "updated_at",
         "last_edited_by",
     ]
-    list_filter = ["status", YearListFilter, "country", "language", "topics"]
-    search_fields = ["title", "teaser", "slug", "city", "participants__name"]
+    list_filter = [
+        "status",
+        YearListFilter,
+        "country",
+        "language",
+        ("topics", TranslatedRelatedFilter),
+    ]
+    search_fields = ["title", "teaser", "slug", "city", "participants__translations__name"]
     search_help_text = _("Searches headline, teaser, slug, city and participants.")
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["participants", "topics", "original"]
@@ -449,7 +475,7 @@ class ItemAdmin(EditorialLock, CompareVersionAdmin):
 
     form = ItemInlineForm
     list_display = ["title", "summit", "status", "topic", "anchor_state", "updated_at"]
-    list_filter = ["status", "anchor_state", "topic"]
+    list_filter = ["status", "anchor_state", ("topic", TranslatedRelatedFilter)]
     list_select_related = ["summit", "topic"]
     search_fields = ["title", "summit__title", "quote"]
     autocomplete_fields = ["topic"]

@@ -28,7 +28,7 @@ def with_published(model, links, field, published):
     with a `summit` and a `field` column): one EXISTS test per row, no join and no DISTINCT."""
     return model.objects.filter(
         Exists(links.filter(**{field: OuterRef("pk")}, summit__in=published))
-    )
+    ).prefetch_related("translations")  # each option shows a name
 
 
 class SummitFilter(filters.FilterSet):

@@ -166,7 +166,9 @@ class StanceFormSet(BaseInlineFormSet):
     def _limit_participants(self, forms_):
         if self.instance.pk is None:
             return
-        participants = Participant.objects.filter(summits=self.instance.summit_id)
+        participants = Participant.objects.filter(summits=self.instance.summit_id).prefetch_related(
+            "translations"
+        )  # each option shows a name
         for form in forms_:
             field = form.fields["participant"]
             field.queryset = participants
@@ -186,6 +188,10 @@ def share_choices(forms_, field_name):
     """Evaluates a model choice field's options once for a whole formset instead of once a row."""
     if not forms_ or field_name not in forms_[0].fields:
         return
-    choices = list(forms_[0].fields[field_name].choices)
+    field = forms_[0].fields[field_name]
+    if hasattr(field.queryset.model, "_parler_meta"):
+        # Each option shows a name kept per language (django-parler): all of them at once.
+        field.queryset = field.queryset.prefetch_related("translations")
+    choices = list(field.choices)
     for form in forms_:
         set_choices(form.fields[field_name], choices)

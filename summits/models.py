@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from django_countries.fields import CountryField
 from django_prose_editor.fields import ProseEditorField
+from parler.models import TranslatableModel, TranslatedFields
 
 from . import annotate, conf, partners
 from .choices import (
@@ -41,40 +42,46 @@ wikidata_id_validator = RegexValidator(
 )
 
 
-class Participant(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+class Participant(TranslatableModel):
+    """A leader or delegation. Name and role are kept per language (django-parler): a German
+    page says "Wladimir Putin, Präsident der Russischen Föderation", an English one does not."""
+
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    role = models.CharField(
-        _("role"),
-        max_length=200,
-        blank=True,
-        help_text=_("For example: President of the United States."),
-    )
     country = CountryField(_("country"), blank=True)
     wikidata_id = models.CharField(
         _("Wikidata id"), max_length=20, blank=True, validators=[wikidata_id_validator]
     )
+    translations = TranslatedFields(
+        name=models.CharField(_("name"), max_length=200),
+        role=models.CharField(
+            _("role"),
+            max_length=200,
+            blank=True,
+            help_text=_("For example: President of the United States."),
+        ),
+    )
 
     class Meta:
-        ordering = ["name"]
+        # Not the name: it lives in another table, one row per language.
+        ordering = ["slug"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
 
     def __str__(self):
-        return self.name
+        return self.safe_translation_getter("name", any_language=True) or self.slug
 
 
-class Topic(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+class Topic(TranslatableModel):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    translations = TranslatedFields(name=models.CharField(_("name"), max_length=100))
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["slug"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
     def __str__(self):
-        return self.name
+        return self.safe_translation_getter("name", any_language=True) or self.slug
 
 
 class Summit(models.Model):
@@ -483,7 +490,7 @@ class Stance(models.Model):
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
 
     class Meta:
-        ordering = ["participant__name"]
+        ordering = ["participant__slug"]
         verbose_name = _("stance")
         verbose_name_plural = _("stances")
         constraints = [

@@ -2,19 +2,20 @@
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from . import conf
 from .choices import AgreementStatus, AnchorState, ItemKind, SummitStatus
 
-# What a summit's page (and its partner API representation) shows besides the summit itself.
+# What a summit's page (and its partner API representation) shows besides the summit itself;
+# participants and topics with their names in every language (django-parler's tables).
 PAGE_RELATIONS = (
-    "participants",
-    "topics",
-    "items__topic",
-    "items__stances__participant",
+    "participants__translations",
+    "topics__translations",
+    "items__topic__translations",
+    "items__stances__participant__translations",
     "items__updates",
     "corrections",
 )
@@ -22,10 +23,16 @@ PAGE_RELATIONS = (
 MAX_SEARCH_WORDS = 12
 
 
+def is_published() -> Q:
+    """The condition a summit meets when a reader may see it: published, and its publish_at
+    has come. Summit.objects.published() applies it; nothing else defines it."""
+    return Q(status=SummitStatus.PUBLISHED, publish_at__lte=timezone.now())
+
+
 class SummitQuerySet(models.QuerySet):
     def published(self):
         """Summits a reader may see: published, and their publish_at has come."""
-        return self.filter(status=SummitStatus.PUBLISHED, publish_at__lte=timezone.now())
+        return self.filter(is_published())
 
     def delete(self):
         # Bulk deletes (the admin's "delete selected") leave tombstones for partners too.
@@ -46,16 +53,28 @@ class SummitQuerySet(models.QuerySet):
         A summit's page links its live translations. One scheduled for later goes live when its
         publish_at passes, with no save that would mark the others changed; this moment does
         move then, so the others' pages renew their links.
+
+        Two lookups, each on an index: the original by its primary key, its translations by
+        their foreign key.
         """
-        live_family = (
-            self.model.objects.published()
-            .filter(Q(pk=OuterRef("family_root")) | Q(original_id=OuterRef("family_root")))
-            .annotate(changed_at=Greatest("updated_at", "publish_at"))
-            .order_by("-changed_at")
-            .values("changed_at")[:1]
-        )
+
+        def newest(key):
+            # The live ones picked inside MAX, not in WHERE, and MAX, not ORDER BY ... LIMIT 1:
+            # so WHERE holds the key alone, and SQLite looks the family up by it instead of
+            # running through every live summit (measured: 0.6 ms then, at 200 summits).
+            family = self.model.objects.filter(**{key: OuterRef("family_root")})
+            changed = (
+                family.order_by()
+                .values(key)
+                .annotate(
+                    changed_at=Max(Greatest("updated_at", "publish_at"), filter=is_published())
+                )
+            )
+            return Coalesce(Subquery(changed.values("changed_at")[:1]), own)
+
+        own = Greatest("updated_at", "publish_at")
         return self.annotate(family_root=Coalesce("original_id", "pk")).annotate(
-            family_changed_at=Subquery(live_family)
+            family_changed_at=Greatest(newest("pk"), newest("original_id"))
         )
 
     def for_readers(self):

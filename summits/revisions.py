@@ -18,5 +18,9 @@ from .models import (
 reversion.register(Summit, follow=["items", "corrections"])
 for item_model in (Item, Agreement, Dispute):
     reversion.register(item_model, follow=["stances", "updates"])
-for model in (Stance, ItemUpdate, Correction, Participant, Topic):
+for model in (Stance, ItemUpdate, Correction):
     reversion.register(model)
+# Their names, one row per language, are versioned with them.
+for model in (Participant, Topic):
+    reversion.register(model, follow=["translations"])
+    reversion.register(model._parler_meta.root_model)

@@ -29,7 +29,7 @@ def summit_list(request):
             queryset=Summit.objects.published()
             .with_item_counts()
             .defer("body", "body_text", "body_html", "search_document", "search_vector")
-            .prefetch_related("participants"),
+            .prefetch_related("participants__translations"),
         )
         paginator = Paginator(filterset.qs.order_by("-start_date", "-id"), conf.get("PAGE_SIZE"))
         query = request.GET.copy()
@@ -62,6 +62,7 @@ def summit_detail(request, slug):
 
 def render_summit_page(request, summit, *, preview=False):
     """The article page in the summit's own language; the same templates serve previews."""
+    speak_summit_language(summit)
     canonical_url = request.build_absolute_uri(summit.get_absolute_url())
     image_url = request.build_absolute_uri(summit.lead_image.url) if summit.lead_image else None
     with translation.override(summit.language):
@@ -80,6 +81,23 @@ def render_summit_page(request, summit, *, preview=False):
             },
             request=request,
         )
+
+
+def speak_summit_language(summit):
+    """Gives the participants and topics the page shows their names in the summit's language.
+
+    django-parler binds an object to the language active when it was loaded, here the
+    reader's; the article's language is what the page speaks. Names not translated into it
+    fall back to the default language's.
+    """
+    language = summit.language
+    for participant in summit.participants.all():
+        participant.set_current_language(language)
+    for item in summit.items.all():
+        if item.topic is not None:
+            item.topic.set_current_language(language)
+        for stance in item.stances.all():
+            stance.participant.set_current_language(language)
 
 
 def summit_translations(summit):

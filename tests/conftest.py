@@ -1,6 +1,7 @@
 """Shared fixtures of the summits test suite."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests import factories
@@ -13,6 +14,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test's database starts empty and ids come round again, so nothing cached by an
+    # earlier test may stay: django-parler keeps participants' and topics' names in the cache
+    # by id, and would show that test's names.
+    cache.clear()
 
 
 @pytest.fixture

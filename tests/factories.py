@@ -5,7 +5,8 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
+from parler import appsettings as parler_settings
 
 from summits import conf, services
 from summits.choices import AgreementStatus, DisputeStatus, ItemKind, SummitStatus
@@ -29,7 +30,16 @@ PASSAGES = [
 ]
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class TranslatedFactory(factory.django.DjangoModelFactory):
+    """Names go in as the default language's, whatever language a request left active."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with translation.override(parler_settings.PARLER_DEFAULT_LANGUAGE_CODE):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class ParticipantFactory(TranslatedFactory):
     class Meta:
         model = Participant
         django_get_or_create = ["slug"]
@@ -40,7 +50,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     country = "CH"
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class TopicFactory(TranslatedFactory):
     class Meta:
         model = Topic
         django_get_or_create = ["slug"]

@@ -374,10 +374,14 @@ def test_changelist_query_count_is_constant(editor_client, django_assert_max_num
     changelist = reverse("admin:summits_summit_changelist")
     for _ in range(3):
         factories.ItemFactory.create_batch(3, summit=factories.SummitFactory())
+    factories.TopicFactory()
     with django_assert_max_num_queries(14) as few:
         editor_client.get(changelist)
     for _ in range(30):
-        factories.ItemFactory.create_batch(3, summit=factories.SummitFactory())
+        summit = factories.SummitFactory()
+        factories.ItemFactory.create_batch(3, summit=summit)
+        # Each a topic of its own: the filter by topic lists them all, names from another table.
+        summit.topics.add(factories.TopicFactory())
     with django_assert_max_num_queries(len(few.captured_queries)):
         editor_client.get(changelist)
 
@@ -387,10 +391,64 @@ def test_change_form_query_count_is_constant(editor_client, django_assert_max_nu
     topic = factories.TopicFactory()
     factories.ItemFactory(summit=summit, topic=topic)
     factories.DisputeFactory(summit=summit, topic=topic)
+    summit.participants.add(factories.ParticipantFactory())
+    summit.topics.add(topic)
     with django_assert_max_num_queries(40) as few:
         editor_client.get(change_url(summit))
     factories.ItemFactory.create_batch(15, summit=summit, topic=topic)
     factories.DisputeFactory.create_batch(15, summit=summit, topic=topic)
     factories.CorrectionFactory.create_batch(5, summit=summit)
+    # More topics to choose from, and more participants and topics chosen (names per language).
+    factories.TopicFactory.create_batch(10)
+    summit.participants.add(*factories.ParticipantFactory.create_batch(10))
+    summit.topics.add(*factories.TopicFactory.create_batch(5))
     with django_assert_max_num_queries(len(few.captured_queries)):
         editor_client.get(change_url(summit))
+
+
+def test_participant_changelist_query_count_is_constant(
+    editor_client, django_assert_max_num_queries
+):
+    changelist = reverse("admin:summits_participant_changelist")
+    factories.ParticipantFactory.create_batch(2)
+    with django_assert_max_num_queries(12) as few:
+        editor_client.get(changelist)
+    factories.ParticipantFactory.create_batch(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = editor_client.get(changelist)
+    assert response.content.decode().count("Head of state") == 32  # each one's role
+
+
+def test_editor_gives_a_participant_a_german_name_on_its_german_tab(editor_client, client):
+    putin = factories.ParticipantFactory(name="Vladimir Putin", role="President of Russia")
+    german = factories.PublishedSummitFactory(language="de")
+    german.participants.add(putin)
+    english = factories.PublishedSummitFactory(language="en")
+    english.participants.add(putin)
+    url = reverse("admin:summits_participant_change", args=[putin.pk])
+    form = editor_client.get(url + "?language=de")
+    assert form.status_code == 200
+    assert 'class="parler-language-tabs' in form.content.decode()
+
+    response = editor_client.post(
+        url + "?language=de",
+        {
+            "name": "Wladimir Putin",
+            "role": "Präsident Russlands",
+            "slug": putin.slug,
+            "country": "RU",
+            "wikidata_id": "",
+        },
+    )
+
+    assert response.status_code == 302
+    putin.refresh_from_db()
+    assert putin.safe_translation_getter("name", language_code="de") == "Wladimir Putin"
+    assert putin.safe_translation_getter("name", language_code="en") == "Vladimir Putin"
+    assert "Wladimir Putin" in client.get(german.get_absolute_url()).content.decode()
+    assert "Wladimir" not in client.get(english.get_absolute_url()).content.decode()
+    # Editors find summits by any language's name of a participant.
+    found = editor_client.get(reverse("admin:summits_summit_changelist"), {"q": "Wladimir"})
+    assert list(found.context["cl"].result_list) == [english, german] or list(
+        found.context["cl"].result_list
+    ) == [german, english]

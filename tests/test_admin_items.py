@@ -64,7 +64,7 @@ def test_editor_records_each_participants_stance_on_a_dispute(editor_client):
     response = editor_client.post(dispute_url(dispute), data)
 
     assert response.status_code == 302
-    assert sorted(dispute.stances.values_list("participant__name", flat=True)) == [
+    assert sorted(dispute.stances.values_list("participant__translations__name", flat=True)) == [
         "Joe Biden",
         "Vladimir Putin",
     ]

@@ -40,16 +40,36 @@ def test_scheduled_summit_is_hidden_until_publish_at(settings):
 
 def test_for_readers_prefetches_what_a_page_needs(django_assert_num_queries):
     summit = factories.PublishedSummitFactory()
-    summit.participants.add(factories.ParticipantFactory())
-    dispute = factories.DisputeFactory(summit=summit)
-    factories.StanceFactory(item=dispute)
-    factories.ItemUpdateFactory(item=factories.ItemFactory(summit=summit))
+    leader = factories.ParticipantFactory(name="Vladimir Putin")
+    leader.create_translation("de", name="Wladimir Putin", role="Präsident")
+    summit.participants.add(leader)
+    topic = factories.TopicFactory(name="Arms control")
+    topic.create_translation("de", name="Rüstungskontrolle")
+    summit.topics.add(topic)
+    dispute = factories.DisputeFactory(summit=summit, topic=topic)
+    factories.StanceFactory(item=dispute, participant=leader)
+    factories.ItemUpdateFactory(item=factories.ItemFactory(summit=summit, topic=topic))
     factories.CorrectionFactory(summit=summit)
 
-    with django_assert_num_queries(8):
+    # The summit; its participants, topics, items, the items' topics, stances, the stances'
+    # participants, updates and corrections; and the names of participants and topics, in
+    # every language, for each of the four ways the page reaches them.
+    with django_assert_num_queries(13):
         loaded = Summit.objects.for_readers().get(pk=summit.pk)
-        for item in loaded.items.all():
-            [stance.participant.name for stance in item.stances.all()]
-            list(item.updates.all())
-            str(item.topic)
-        list(loaded.participants.all()), list(loaded.topics.all()), list(loaded.corrections.all())
+        names = set()
+        for language in ("en", "de"):
+            for participant in loaded.participants.all():
+                participant.set_current_language(language)
+                names |= {participant.name, participant.role}
+            for item in loaded.items.all():
+                item.topic.set_current_language(language)
+                names.add(item.topic.name)
+                for stance in item.stances.all():
+                    stance.participant.set_current_language(language)
+                    names.add(stance.participant.name)
+                list(item.updates.all())
+            for summit_topic in loaded.topics.all():
+                summit_topic.set_current_language(language)
+                names.add(summit_topic.name)
+        list(loaded.corrections.all())
+    assert {"Vladimir Putin", "Wladimir Putin", "Arms control", "Rüstungskontrolle"} <= names

@@ -109,6 +109,36 @@ def test_german_summit_renders_in_german_and_links_its_english_translation(clien
     assert '<html lang="en">' in english_page and "Agreements" in english_page
 
 
+def test_names_of_participants_and_topics_are_in_the_language_of_the_article(client):
+    putin = factories.ParticipantFactory(name="Vladimir Putin", role="President of Russia")
+    putin.create_translation("de", name="Wladimir Putin", role="Präsident Russlands")
+    # Never translated into German: the German page falls back to the default language.
+    biden = factories.ParticipantFactory(name="Joe Biden", role="President of the United States")
+    topic = factories.TopicFactory(name="Arms control")
+    topic.create_translation("de", name="Rüstungskontrolle")
+    german = annotated_summit(language="de", slug="gipfel")
+    english = annotated_summit(language="en", slug="summit", original=german)
+    for summit in (german, english):
+        summit.participants.set([putin, biden])
+        dispute = summit.items.disputes().get()
+        dispute.topic = topic
+        dispute.save()
+        dispute.stances.update(participant=putin)
+
+    # Asked for in English, the German page still speaks German, and the other way round.
+    german_page = client.get(german.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    english_page = client.get(english.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+
+    german_html, english_html = german_page.content.decode(), english_page.content.decode()
+    assert 'Wladimir Putin <span class="role">(Präsident Russlands)</span>' in german_html
+    assert "<dt>Wladimir Putin</dt>" in german_html
+    assert "Rüstungskontrolle" in german_html and "Arms control" not in german_html
+    assert '"name": "Wladimir Putin"' in german_html  # the structured data too
+    assert 'Joe Biden <span class="role">(President of the United States)</span>' in german_html
+    assert 'Vladimir Putin <span class="role">(President of Russia)</span>' in english_html
+    assert "Arms control" in english_html and "Wladimir" not in english_html
+
+
 def test_article_page_links_a_translation_scheduled_for_later_once_it_is_live(client):
     german = annotated_summit(language="de", slug="gipfel")
     english = annotated_summit(language="en", slug="summit", original=german)

@@ -14,7 +14,7 @@ from django.utils.http import http_date
 from rest_framework.renderers import JSONRenderer
 
 from .. import caching, conf
-from ..models import Item, Stance, Summit
+from ..models import Item, Participant, Stance, Summit, Topic
 from .serializers import SummitSerializer
 
 
@@ -49,10 +49,18 @@ def summits_for_partners():
     row, which the query budgets of tests/api/test_summit_list.py catch.
     """
     translations = Summit.objects.published().only("pk", "slug", "language", "original_id")
-    items = Item.objects.select_related("topic").prefetch_related(
+    # Participants and topics with their names in every language (django-parler's tables).
+    # Prefetched, not joined: a topic or a participant is then one object however many items
+    # and stances of the page show it, and its names are loaded once.
+    participants = Participant.objects.prefetch_related("translations")
+    topics = Topic.objects.prefetch_related("translations")
+    items = Item.objects.prefetch_related(
+        Prefetch("topic", queryset=topics),
         Prefetch(
             "stances",
-            queryset=Stance.objects.select_related("participant"),
+            queryset=Stance.objects.prefetch_related(
+                Prefetch("participant", queryset=participants)
+            ),
             to_attr="stance_list",
         ),
         Prefetch("updates", to_attr="update_list"),
@@ -61,8 +69,8 @@ def summits_for_partners():
         with_changed_at(Summit.objects.published())
         .defer("body_text", "body_html", "search_document", "search_vector")
         .prefetch_related(
-            Prefetch("participants", to_attr="participant_list"),
-            Prefetch("topics", to_attr="topic_list"),
+            Prefetch("participants", queryset=participants, to_attr="participant_list"),
+            Prefetch("topics", queryset=topics, to_attr="topic_list"),
             Prefetch("items", queryset=items, to_attr="item_list"),
             Prefetch("corrections", to_attr="correction_list"),
             Prefetch(

@@ -10,6 +10,19 @@ from ..models import Correction, Item, ItemUpdate, Participant, Stance, Summit, 
 from ..partners import Withdrawal
 
 
+def translated(obj, field, serializer):
+    """A participant's or topic's `field` in the language of the summit being serialized.
+
+    Names are kept per language (django-parler). The language comes from the context
+    (SummitSerializer sets it), not from the object: one topic object serves every summit of
+    a page that shows it, whatever its language. The default language's name stands in for
+    a missing translation.
+    """
+    return obj.safe_translation_getter(
+        field, language_code=serializer.context.get("language"), any_language=True
+    )
+
+
 def absolute_url(serializer, path):
     request = serializer.context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
@@ -31,6 +44,9 @@ class ModelSerializer(serializers.ModelSerializer):
 
 
 class ParticipantSerializer(ModelSerializer):
+    # Name and role are translated (django-parler): given in the summit's language.
+    name = serializers.CharField(help_text="In the summit's language, where translated.")
+    role = serializers.CharField(help_text="In the summit's language, where translated.")
     country = serializers.CharField(
         source="country.code", help_text="ISO 3166-1 alpha-2 code; empty when unknown."
     )
@@ -38,6 +54,15 @@ class ParticipantSerializer(ModelSerializer):
     class Meta:
         model = Participant
         fields = ["slug", "name", "role", "country", "wikidata_id"]
+
+    def to_representation(self, participant):
+        return {
+            "slug": participant.slug,
+            "name": translated(participant, "name", self),
+            "role": translated(participant, "role", self),
+            "country": participant.country.code,
+            "wikidata_id": participant.wikidata_id,
+        }
 
 
 # The serializers below with a to_representation of their own are the ones a page of the list
@@ -48,21 +73,25 @@ class ParticipantSerializer(ModelSerializer):
 
 
 class TopicSerializer(ModelSerializer):
+    name = serializers.CharField(help_text="In the summit's language, where translated.")
+
     class Meta:
         model = Topic
         fields = ["slug", "name"]
 
     def to_representation(self, topic):
-        return {"slug": topic.slug, "name": topic.name}
+        return {"slug": topic.slug, "name": translated(topic, "name", self)}
 
 
 class ParticipantRefSerializer(ModelSerializer):
+    name = serializers.CharField(help_text="In the summit's language, where translated.")
+
     class Meta:
         model = Participant
         fields = ["slug", "name"]
 
     def to_representation(self, participant):
-        return {"slug": participant.slug, "name": participant.name}
+        return {"slug": participant.slug, "name": translated(participant, "name", self)}
 
 
 class StanceSerializer(ModelSerializer):
@@ -74,7 +103,10 @@ class StanceSerializer(ModelSerializer):
 
     def to_representation(self, stance):
         return {
-            "participant": {"slug": stance.participant.slug, "name": stance.participant.name},
+            "participant": {
+                "slug": stance.participant.slug,
+                "name": translated(stance.participant, "name", self),
+            },
             "position": stance.position,
             "quote": stance.quote,
             "source_name": stance.source_name,
@@ -255,6 +287,11 @@ class SummitSerializer(ModelSerializer):
             "first_published_at",
             "updated_at",
         ]
+
+    def to_representation(self, summit):
+        # Shared with the nested serializers: the names they give are in this summit's language.
+        self.context["language"] = summit.language
+        return super().to_representation(summit)
 
     def get_url(self, summit) -> str:
         return absolute_url(self, summit.get_absolute_url())

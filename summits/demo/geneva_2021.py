@@ -21,18 +21,31 @@ BERLIN = ZoneInfo("Europe/Berlin")
 SUMMIT_DATE = datetime.date(2021, 6, 16)
 
 PARTICIPANTS = (
-    DemoParticipant("joe-biden", "Joe Biden", "President of the United States", "US", "Q6279"),
     DemoParticipant(
-        "vladimir-putin", "Vladimir Putin", "President of the Russian Federation", "RU", "Q7747"
+        "joe-biden",
+        name={"en": "Joe Biden", "de": "Joe Biden"},
+        role={"en": "President of the United States", "de": "Präsident der Vereinigten Staaten"},
+        country="US",
+        wikidata_id="Q6279",
+    ),
+    DemoParticipant(
+        "vladimir-putin",
+        name={"en": "Vladimir Putin", "de": "Wladimir Putin"},
+        role={
+            "en": "President of the Russian Federation",
+            "de": "Präsident der Russischen Föderation",
+        },
+        country="RU",
+        wikidata_id="Q7747",
     ),
 )
 
 TOPICS = (
-    DemoTopic("diplomacy", "Diplomacy"),
-    DemoTopic("arms-control", "Arms control"),
-    DemoTopic("cybersecurity", "Cybersecurity"),
-    DemoTopic("human-rights", "Human rights"),
-    DemoTopic("rule-of-law", "Rule of law"),
+    DemoTopic("diplomacy", {"en": "Diplomacy", "de": "Diplomatie"}),
+    DemoTopic("arms-control", {"en": "Arms control", "de": "Rüstungskontrolle"}),
+    DemoTopic("cybersecurity", {"en": "Cybersecurity", "de": "Cybersicherheit"}),
+    DemoTopic("human-rights", {"en": "Human rights", "de": "Menschenrechte"}),
+    DemoTopic("rule-of-law", {"en": "Rule of law", "de": "Rechtsstaatlichkeit"}),
 )
 
 PRESS_CONFERENCE_DE = "Pressekonferenz in Genf, 16. Juni 2021"

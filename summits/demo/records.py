@@ -10,8 +10,8 @@ from summits.choices import ItemKind
 @dataclass(frozen=True)
 class DemoParticipant:
     slug: str
-    name: str
-    role: str
+    name: dict[str, str]  # language -> name
+    role: dict[str, str]  # language -> role
     country: str
     wikidata_id: str
 
@@ -19,7 +19,7 @@ class DemoParticipant:
 @dataclass(frozen=True)
 class DemoTopic:
     slug: str
-    name: str
+    name: dict[str, str]  # language -> name
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
+import parler.models
 import summits.models
 from django.conf import settings
 from django.db import migrations, models
@@ -58,6 +59,9 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'participants',
                 'ordering': ['name'],
             },
+            # Added with 0005 (django-parler): its translation tables' foreign key needs the
+            # historical model to carry parler's mixin. State only, no change to the database.
+            bases=(parler.models.TranslatableModelMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Topic',
@@ -71,6 +75,9 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'topics',
                 'ordering': ['name'],
             },
+            # Added with 0005 (django-parler): its translation tables' foreign key needs the
+            # historical model to carry parler's mixin. State only, no change to the database.
+            bases=(parler.models.TranslatableModelMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Agreement',

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # The serializers with a to_representation of their own (see summits/api/serializers.py).
 WRITTEN_OUT = [
+    api_serializers.ParticipantSerializer,
     api_serializers.TopicSerializer,
     api_serializers.ParticipantRefSerializer,
     api_serializers.StanceSerializer,

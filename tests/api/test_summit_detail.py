@@ -1,6 +1,8 @@
 """GET /api/v1/summits/<slug>/: one published summit, as the contract lists its fields."""
 
-from tests.api.conftest import full_summit
+from summits.models import Item
+from tests import factories
+from tests.api.conftest import full_summit, results
 
 
 def test_summit_has_the_contract_fields(api):
@@ -32,3 +34,53 @@ def test_summit_has_the_contract_fields(api):
     assert data["id"] == summit.pk
     assert data["url"] == "http://testserver/summits/geneva-2021/"
     assert data["place"] == {"city": "Geneva", "venue": "Villa La Grange", "country": "CH"}
+
+
+def test_names_of_participants_and_topics_are_in_the_summits_language(api):
+    german = full_summit(slug="gipfel", language="de")
+    english = full_summit(slug="summit", language="en")
+    putin = factories.ParticipantFactory(name="Vladimir Putin", role="President of Russia")
+    putin.create_translation("de", name="Wladimir Putin", role="Präsident Russlands")
+    topic = factories.TopicFactory(name="Arms control")
+    topic.create_translation("de", name="Rüstungskontrolle")
+    for summit in (german, english):
+        summit.participants.add(putin)
+        summit.topics.add(topic)
+        dispute = summit.items.disputes().get()
+        Item.objects.filter(pk=dispute.pk).update(topic=topic)
+        dispute.stances.all().delete()
+        factories.StanceFactory(item=dispute, participant=putin)
+
+    # One page holding both languages, asked for in neither.
+    page = {
+        summit["slug"]: summit
+        for summit in results(api.get("/api/v1/summits/", HTTP_ACCEPT_LANGUAGE="fr"))
+    }
+
+    def names(summit):
+        participant = next(p for p in summit["participants"] if p["slug"] == putin.slug)
+        dispute = next(item for item in summit["items"] if item["kind"] == "dispute")
+        return (
+            participant["name"],
+            participant["role"],
+            [t["name"] for t in summit["topics"] if t["slug"] == topic.slug],
+            dispute["topic"]["name"],
+            {stance["participant"]["name"] for stance in dispute["stances"]},
+        )
+
+    assert names(page["gipfel"]) == (
+        "Wladimir Putin",
+        "Präsident Russlands",
+        ["Rüstungskontrolle"],
+        "Rüstungskontrolle",
+        {"Wladimir Putin"},
+    )
+    assert names(page["summit"]) == (
+        "Vladimir Putin",
+        "President of Russia",
+        ["Arms control"],
+        "Arms control",
+        {"Vladimir Putin"},
+    )
+    detail = api.get("/api/v1/summits/gipfel/").json()
+    assert names(detail) == names(page["gipfel"])

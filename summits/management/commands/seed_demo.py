@@ -24,6 +24,13 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 DEMO_SITE = "http://127.0.0.1:8000"
 
 
+def add_missing_translations(obj, names: dict[str, dict[str, str]]) -> None:
+    """Gives a participant or topic its names in the languages it lacks; an editor's stay."""
+    for language, fields in names.items():
+        if not obj.has_translation(language):
+            obj.create_translation(language, **fields)
+
+
 class Command(BaseCommand):
     help = (
         "Loads the demo summit (Geneva 2021, in German with an English translation). "
@@ -44,17 +51,21 @@ class Command(BaseCommand):
             for demo in geneva_2021.PARTICIPANTS:
                 participants[demo.slug], _ = Participant.objects.get_or_create(
                     slug=demo.slug,
-                    defaults={
-                        "name": demo.name,
-                        "role": demo.role,
-                        "country": demo.country,
-                        "wikidata_id": demo.wikidata_id,
+                    defaults={"country": demo.country, "wikidata_id": demo.wikidata_id},
+                )
+                add_missing_translations(
+                    participants[demo.slug],
+                    {
+                        language: {"name": name, "role": demo.role[language]}
+                        for language, name in demo.name.items()
                     },
                 )
             topics = {}
             for demo in geneva_2021.TOPICS:
-                topics[demo.slug], _ = Topic.objects.get_or_create(
-                    slug=demo.slug, defaults={"name": demo.name}
+                topics[demo.slug], _ = Topic.objects.get_or_create(slug=demo.slug)
+                add_missing_translations(
+                    topics[demo.slug],
+                    {language: {"name": name} for language, name in demo.name.items()},
                 )
             loaded = []
             for demo in geneva_2021.SUMMITS:
