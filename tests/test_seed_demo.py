@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from reversion.models import Revision, Version
 
 from summits.choices import AgreementStatus, AnchorState, DisputeStatus, ItemKind
-from summits.models import Summit
+from summits.models import Participant, Summit, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,19 @@ def test_demo_was_last_updated_with_its_latest_follow_up():
         german.updated_at.date().isoformat() == "2024-02-16"
     )  # Navalny's death, the latest update
     assert "<mark" in german.body_html
+
+
+def test_demo_participants_and_topics_have_their_names_in_both_languages():
+    seed_demo()
+    seed_demo()  # a second run adds no second translation
+
+    putin = Participant.objects.get(slug="vladimir-putin")
+    assert sorted(putin.translations.values_list("language_code", "name", "role")) == [
+        ("de", "Wladimir Putin", "Präsident der Russischen Föderation"),
+        ("en", "Vladimir Putin", "President of the Russian Federation"),
+    ]
+    arms_control = Topic.objects.get(slug="arms-control")
+    assert sorted(arms_control.translations.values_list("language_code", "name")) == [
+        ("de", "Rüstungskontrolle"),
+        ("en", "Arms control"),
+    ]
