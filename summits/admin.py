@@ -219,6 +219,13 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
     search_help_text = _("Searches headline, teaser, slug, city and participants.")
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["participants", "topics", "original"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("participants", "topics"):
+            # The chosen ones are shown by name, kept per language (django-parler).
+            kwargs["queryset"] = db_field.related_model.objects.prefetch_related("translations")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     readonly_fields = [
         "first_published_at",
         "updated_at",
@@ -481,6 +488,10 @@ class ItemAdmin(EditorialLock, CompareVersionAdmin):
     autocomplete_fields = ["topic"]
     readonly_fields = ["summit", "quote", "anchor_state"]
     fields = ["summit", "title", ("status", "topic"), "summary", "quote", "anchor_state"]
+
+    def get_queryset(self, request):
+        # The list shows each item's topic by name, kept per language (django-parler).
+        return super().get_queryset(request).prefetch_related("topic__translations")
 
     def has_add_permission(self, request, obj=None):
         return False  # items are added on their summit's page, where their passage is checked
