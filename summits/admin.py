@@ -460,7 +460,13 @@ class StanceInline(InlineEditorialLock, admin.StackedInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("participant")
+        # Each row's title names its participant, kept per language (django-parler).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("participant")
+            .prefetch_related("participant__translations")
+        )
 
     fields = ["participant", "position", "quote", ("source_name", "source_url")]
 
