@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils.html import escape
 
 from summits.choices import INITIAL_STATUS, STATUSES_BY_KIND, AnchorState, ItemKind
-from summits.models import Item, Summit
+from summits.models import Item, Participant, Summit, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +208,27 @@ def test_items_below_one_is_refused(items):
         seed_bulk("--summits", "3", "--items", items)
 
     assert not bulk_summits().exists()
+
+
+def test_leaders_and_topics_are_named_in_english_and_german_once(seeded):
+    seed_bulk("--summits", "1", "--seed", "2")  # a second run adds no second translation
+
+    putin = Participant.objects.get(slug="vladimir-putin")
+    assert sorted(putin.translations.values_list("language_code", "name", "role")) == [
+        ("de", "Wladimir Putin", "Präsident der Russischen Föderation"),
+        ("en", "Vladimir Putin", "President of the Russian Federation"),
+    ]
+    merkel = Participant.objects.get(slug="angela-merkel")
+    assert merkel.safe_translation_getter("role", language_code="de") == "Bundeskanzlerin"
+    arms_control = Topic.objects.get(slug="arms-control")
+    assert sorted(arms_control.translations.values_list("language_code", "name")) == [
+        ("de", "Rüstungskontrolle"),
+        ("en", "Arms control"),
+    ]
+    untranslated = [
+        model.__name__
+        for model in (Participant, Topic)
+        for obj in model.objects.prefetch_related("translations")
+        if {t.language_code for t in obj.translations.all()} != {"de", "en"}
+    ]
+    assert untranslated == []

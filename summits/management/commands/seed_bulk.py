@@ -163,6 +163,51 @@ class Subject:
 
 
 # (slug, name, name in German text, name in English text)
+# The leaders' names and roles on German pages, where they differ from the English.
+GERMAN_NAMES = {
+    "Mikhail Gorbachev": "Michail Gorbatschow",
+    "Boris Yeltsin": "Boris Jelzin",
+    "Vladimir Putin": "Wladimir Putin",
+    "Dmitry Medvedev": "Dmitri Medwedew",
+    "Leonid Kuchma": "Leonid Kutschma",
+    "Viktor Yushchenko": "Wiktor Juschtschenko",
+    "Petro Poroshenko": "Petro Poroschenko",
+    "Volodymyr Zelensky": "Wolodymyr Selenskyj",
+    "Hassan Rouhani": "Hassan Ruhani",
+    "Yitzhak Rabin": "Jitzchak Rabin",
+    "Yasser Arafat": "Jassir Arafat",
+}
+GERMAN_ROLES = {
+    "President of the United States": "Präsident der Vereinigten Staaten",
+    "President of the Soviet Union": "Präsident der Sowjetunion",
+    "President of the Russian Federation": "Präsident der Russischen Föderation",
+    "Chancellor of Germany": "Bundeskanzler",
+    "President of France": "Präsident Frankreichs",
+    "Prime Minister of the United Kingdom": "Premierminister des Vereinigten Königreichs",
+    "President of the People's Republic of China": "Staatspräsident der Volksrepublik China",
+    "Prime Minister of Japan": "Premierminister Japans",
+    "Prime Minister of Italy": "Ministerpräsident Italiens",
+    "Prime Minister of Canada": "Premierminister Kanadas",
+    "President of Ukraine": "Präsident der Ukraine",
+    "President of Turkey": "Präsident der Türkei",
+    "Prime Minister of India": "Premierminister Indiens",
+    "Supreme Leader of North Korea": "Machthaber Nordkoreas",
+    "President of South Korea": "Präsident Südkoreas",
+    "President of Brazil": "Präsident Brasiliens",
+    "Prime Minister of Israel": "Ministerpräsident Israels",
+    "President of the Palestinian Authority": "Präsident der Palästinensischen Autonomiebehörde",
+    "President of South Africa": "Präsident Südafrikas",
+    "President of Iran": "Präsident Irans",
+    "Prime Minister of Poland": "Ministerpräsident Polens",
+    "President of Croatia": "Präsident Kroatiens",
+    "President of Serbia": "Präsident Serbiens",
+}
+GERMAN_ROLES_OF = {
+    "Angela Merkel": "Bundeskanzlerin",
+    "Theresa May": "Premierministerin des Vereinigten Königreichs",
+    "Giorgia Meloni": "Ministerpräsidentin Italiens",
+}
+
 TOPICS = [
     ("diplomacy", "Diplomacy", "Diplomatie", "diplomacy"),
     ("arms-control", "Arms control", "Rüstungskontrolle", "arms control"),
@@ -794,12 +839,15 @@ def draft_batch(batch) -> list["SummitDraft"]:
 
 
 def participant_pool() -> list[tuple[int, str, int, int, str]]:
-    """The leaders as (id, short name, in office from, until, country)."""
+    """The leaders as (id, short name, in office from, until, country), named in English and
+    in German."""
     pool = []
     for name, short_name, role, country, start, end in LEADERS:
-        participant, _ = Participant.objects.get_or_create(
+        participant, _ = Participant.objects.language("en").get_or_create(
             slug=slugify(name), defaults={"name": name, "role": role, "country": country}
         )
+        german_role = GERMAN_ROLES_OF.get(name, GERMAN_ROLES[role])
+        name_in_german(participant, name=GERMAN_NAMES.get(name, name), role=german_role)
         pool.append((participant.pk, short_name, start, end, country))
     return pool
 
@@ -808,9 +856,16 @@ def topic_pool() -> dict[str, tuple[int, str, str]]:
     """Each topic slug's id and its name in German and English running text."""
     pool = {}
     for slug, name, german, english in TOPICS:
-        topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name})
+        topic, _ = Topic.objects.language("en").get_or_create(slug=slug, defaults={"name": name})
+        name_in_german(topic, name=german)
         pool[slug] = (topic.pk, german, english)
     return pool
+
+
+def name_in_german(obj, **fields) -> None:
+    """Adds the German names to a participant or topic that lacks them; an editor's stay."""
+    if not obj.has_translation("de"):
+        obj.create_translation("de", **fields)
 
 
 def next_number() -> int:
