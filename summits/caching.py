@@ -69,21 +69,32 @@ def published_version():
     return version, max(moments) if moments else None
 
 
-def conditional_page(request, version, last_modified, render_html, *, language=None):
-    """A 304 when the client has this version, else the page from the cache or `render_html()`."""
+def conditional_response(request, version, last_modified, render, *, kind, content_type=None):
+    """A 304 when the client has this version, else the body from the cache or `render()`.
+
+    The body is cached under its ETag, which changes with the version: nothing stale is
+    served and nothing needs purging. `kind` keeps pages and API bodies apart in the cache.
+    """
     etag = page_etag(request, version)
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
-        key = f"summits:page:{etag.strip(chr(34))}"
-        html = cache.get(key)
-        if html is None:
-            html = render_html()
-            cache.set(key, html, conf.get("CACHE_TIMEOUT"))
-        response = HttpResponse(html)
+        key = f"summits:{kind}:{etag.strip(chr(34))}"
+        body = cache.get(key)
+        if body is None:
+            body = render()
+            cache.set(key, body, conf.get("CACHE_TIMEOUT"))
+        response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)
+    return response
+
+
+def conditional_page(request, version, last_modified, render_html, *, language=None):
+    """A reader page: a 304 when the client has this version, else from the cache or
+    `render_html()`; shared caches may keep it for a minute."""
+    response = conditional_response(request, version, last_modified, render_html, kind="page")
     if language:
         response["Content-Language"] = language
     patch_cache_control(response, public=True, max_age=60)

@@ -58,6 +58,8 @@ class SummitQuerySet(models.QuerySet):
         their foreign key.
         """
 
+        own = Greatest("updated_at", "publish_at")
+
         def newest(key):
             # The live ones picked inside MAX, not in WHERE, and MAX, not ORDER BY ... LIMIT 1:
             # so WHERE holds the key alone, and SQLite looks the family up by it instead of
@@ -72,7 +74,6 @@ class SummitQuerySet(models.QuerySet):
             )
             return Coalesce(Subquery(changed.values("changed_at")[:1]), own)
 
-        own = Greatest("updated_at", "publish_at")
         return self.annotate(family_root=Coalesce("original_id", "pk")).annotate(
             family_changed_at=Greatest(newest("pk"), newest("original_id"))
         )

@@ -18,9 +18,8 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Each test's database starts empty and ids come round again, so nothing cached by an
-    # earlier test may stay: django-parler keeps participants' and topics' names in the cache
-    # by id, and would show that test's names.
+    # Each test's database starts empty and ids come round again, so nothing an earlier test
+    # cached (a page, a throttle count) may stay.
     cache.clear()
 
 

@@ -8,9 +8,7 @@ summits that changed since anyone last asked; a whole response is cached under i
 from django.core.cache import cache
 from django.db.models import Prefetch
 from django.db.models.functions import Greatest
-from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import patch_cache_control
 from rest_framework.renderers import JSONRenderer
 
 from .. import caching, conf
@@ -113,24 +111,16 @@ def summit_data(request, summits, context) -> list[dict]:
 
 
 def conditional_json(request, version, last_modified, build_data, *, content_type=None):
-    """304 when the client holds this version; else the JSON from the cache or `build_data()`.
-
-    As for the reader pages (summits.caching), the ETag and the cache key change with the
-    version, so nothing stale is served and nothing needs purging.
-    """
-    etag = caching.page_etag(request, f"api-{version}")
-    timestamp = int(last_modified.timestamp()) if last_modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-    if response is None:
-        key = f"summits:api:{etag.strip(chr(34))}"
-        body = cache.get(key)
-        if body is None:
-            body = JSONRenderer().render(build_data())
-            cache.set(key, body, conf.get("CACHE_TIMEOUT"))
-        response = HttpResponse(body, content_type=content_type or "application/json")
-    response["ETag"] = etag
-    if timestamp is not None:
-        response["Last-Modified"] = http_date(timestamp)
+    """304 when the client holds this version; else the JSON from the cache or `build_data()`
+    (summits.caching.conditional_response, as for the reader pages)."""
+    response = caching.conditional_response(
+        request,
+        f"api-{version}",
+        last_modified,
+        lambda: JSONRenderer().render(build_data()),
+        kind="api",
+        content_type=content_type or "application/json",
+    )
     # Partners revalidate every time (cheap: 304); shared caches keep nothing behind the key.
     patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -29,6 +29,13 @@ THROTTLED = OpenApiResponse(
 NOT_MODIFIED = OpenApiResponse(
     description="Not modified: the ETag sent in If-None-Match is still current. No body."
 )
+# What else a request for one summit (its JSON, ninjs or annotations) may answer.
+ONE_SUMMIT_OTHERWISE = {
+    304: NOT_MODIFIED,
+    401: UNAUTHORIZED,
+    404: NOT_FOUND,
+    429: THROTTLED,
+}
 
 NINJS = OpenApiResponse(
     {

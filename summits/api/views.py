@@ -119,10 +119,7 @@ class SummitPagination(KeysetPagination):
         parameters=openapi.CONDITIONAL_HEADERS,
         responses={
             200: SummitSerializer,
-            304: openapi.NOT_MODIFIED,
-            401: openapi.UNAUTHORIZED,
-            404: openapi.NOT_FOUND,
-            429: openapi.THROTTLED,
+            **openapi.ONE_SUMMIT_OTHERWISE,
         },
     ),
 )
@@ -154,10 +151,7 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
         summary="One published summit as an IPTC ninjs 2.2 news item",
         responses={
             (200, "application/json"): openapi.NINJS,
-            304: openapi.NOT_MODIFIED,
-            401: openapi.UNAUTHORIZED,
-            404: openapi.NOT_FOUND,
-            429: openapi.THROTTLED,
+            **openapi.ONE_SUMMIT_OTHERWISE,
         },
         parameters=openapi.CONDITIONAL_HEADERS,
     )
@@ -169,10 +163,7 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
         summary="The summit's agreements and disputes as W3C Web Annotations",
         responses={
             (200, "application/ld+json"): openapi.ANNOTATION_COLLECTION,
-            304: openapi.NOT_MODIFIED,
-            401: openapi.UNAUTHORIZED,
-            404: openapi.NOT_FOUND,
-            429: openapi.THROTTLED,
+            **openapi.ONE_SUMMIT_OTHERWISE,
         },
         parameters=openapi.CONDITIONAL_HEADERS,
     )

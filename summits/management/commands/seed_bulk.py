@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from summits import annotate, services
 from summits.choices import INITIAL_STATUS, AgreementStatus, DisputeStatus, ItemKind, SummitStatus
+from summits.management.commands.seed_demo import add_missing_translations
 from summits.models import Item, ItemUpdate, Participant, Stance, Summit, Topic
 from summits.richtext import sanitize_article, sanitize_summary
 
@@ -847,7 +848,9 @@ def participant_pool() -> list[tuple[int, str, int, int, str]]:
             slug=slugify(name), defaults={"name": name, "role": role, "country": country}
         )
         german_role = GERMAN_ROLES_OF.get(name, GERMAN_ROLES[role])
-        name_in_german(participant, name=GERMAN_NAMES.get(name, name), role=german_role)
+        add_missing_translations(
+            participant, {"de": {"name": GERMAN_NAMES.get(name, name), "role": german_role}}
+        )
         pool.append((participant.pk, short_name, start, end, country))
     return pool
 
@@ -857,15 +860,9 @@ def topic_pool() -> dict[str, tuple[int, str, str]]:
     pool = {}
     for slug, name, german, english in TOPICS:
         topic, _ = Topic.objects.language("en").get_or_create(slug=slug, defaults={"name": name})
-        name_in_german(topic, name=german)
+        add_missing_translations(topic, {"de": {"name": german}})
         pool[slug] = (topic.pk, german, english)
     return pool
-
-
-def name_in_german(obj, **fields) -> None:
-    """Adds the German names to a participant or topic that lacks them; an editor's stay."""
-    if not obj.has_translation("de"):
-        obj.create_translation("de", **fields)
 
 
 def next_number() -> int:
