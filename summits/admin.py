@@ -1,13 +1,23 @@
 """The editors' workspace: summits with their agreements, disputes, stances, updates and corrections."""
 
+import reversion
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django import VERSION as DJANGO_VERSION
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from parler.admin import TranslatableAdmin
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import (
@@ -80,7 +90,17 @@ class InlineEditorialLock(EditorialLock):
 
 
 class SharedContentAdmin(CompareVersionAdmin):
-    """Participants and topics appear on many summit pages: a change renews every cached page."""
+    """Participants and topics appear on many summit pages: a change renews every cached page.
+
+    Only editors change or delete them, since a new name shows on live pages at once; reporters
+    add new ones (nobody reads those until an editor publishes a summit showing them).
+    """
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_publish(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -134,6 +154,7 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
         ("quote_prefix", "quote_suffix"),
         ("anchor", "confirm_anchor"),
         "position",
+        "loaded_state",
     ]
     readonly_fields = ["anchor"]
 
@@ -239,7 +260,7 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
     list_per_page = 50
     actions = ["publish_selected", "unpublish_selected", "archive_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "teaser", "body", "loaded_version"]}),
+        (None, {"fields": ["title", "slug", "teaser", "body", "loaded_state"]}),
         (
             _("Place and dates"),
             {
@@ -359,8 +380,9 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
         return ", ".join(f"{other.title} ({other.language})" for other in others) or "—"
 
     def save_model(self, request, obj, form, change):
-        obj.last_edited_by = request.user
-        super().save_model(request, obj, form, change)
+        # The admin's change view runs in one transaction; the change ends in save_related.
+        form.summit_change = services.SummitChange(obj, user=request.user)
+        form.summit_change.save()
 
     def save_formset(self, request, form, formset, change):
         if not issubclass(formset.model, Item):
@@ -382,14 +404,11 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        summit = form.instance
-        report = services.reanchor_summit(summit)
         for formset in formsets:
             for item in getattr(formset, "confirmed", []):
                 item.refresh_from_db()
                 services.confirm_anchor(item)
-                if item in report.drifted:
-                    report.drifted.remove(item)
+        report = form.summit_change.finish()
         if report.drifted:
             self.message_user(
                 request,
@@ -406,6 +425,67 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
                 request, services.orphaned_items_message(report.orphaned), messages.WARNING
             )
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring a revision: a confirmation page, then a new save made from the old data."""
+        summit = self.get_object(request, unquote(object_id))
+        if summit is None:
+            raise Http404
+        if not self.has_change_permission(request, summit):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(summit), pk=version_id)
+        if request.method == "POST":
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(
+                    _("Restored the version of %(date)s")
+                    % {
+                        "date": date_format(
+                            localtime(version.revision.date_created), "DATETIME_FORMAT"
+                        )
+                    }
+                )
+                services.restore_revision(summit, version.revision, user=request.user)
+            self.message_user(
+                request,
+                _("The version of %(date)s is restored, as a new revision.")
+                % {
+                    "date": date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
+                },
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:summits_summit_change", args=[summit.pk]))
+        return self._confirm_restore(request, summit, version, recover=False)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """Recovering a deleted summit: it comes back as a draft, through the one write path."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_deleted(Summit), pk=version_id)
+        if request.method == "POST":
+            try:
+                with reversion.create_revision():
+                    reversion.set_user(request.user)
+                    reversion.set_comment(_("Recovered after it was deleted"))
+                    summit = services.recover_summit(version, user=request.user)
+            except services.RestoreError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect(reverse("admin:summits_summit_recoverlist"))
+            self.message_user(request, _("The summit is back, as a draft."), messages.SUCCESS)
+            return redirect(reverse("admin:summits_summit_change", args=[summit.pk]))
+        return self._confirm_restore(request, None, version, recover=True)
+
+    def _confirm_restore(self, request, summit, version, *, recover):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "summit": summit,
+            "version": version,
+            "recover": recover,
+            "title": (_("Recover “%(title)s”") if recover else _("Restore “%(title)s”"))
+            % {"title": version.object_repr},
+        }
+        return TemplateResponse(request, "admin/summits/summit/restore_confirmation.html", context)
+
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
 
@@ -415,7 +495,7 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
         for summit in queryset:
             try:
                 services.publish(summit, user=request.user)
-            except services.PublishError as error:
+            except (services.PublishError, PermissionDenied) as error:
                 self.message_user(request, f"{summit.title}: {error}", messages.ERROR)
             else:
                 published += 1
@@ -440,8 +520,12 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
     def _set_status(self, request, queryset, status):
         count = 0
         for summit in queryset:
-            services.set_status(summit, status, user=request.user)
-            count += 1
+            try:
+                services.set_status(summit, status, user=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, f"{summit.title}: {error}", messages.ERROR)
+            else:
+                count += 1
         self.message_user(
             request,
             ngettext(
@@ -483,7 +567,7 @@ class ItemUpdateInline(InlineEditorialLock, admin.StackedInline):
         return field
 
 
-class ItemAdmin(EditorialLock, CompareVersionAdmin):
+class ItemAdmin(EditorialLock, admin.ModelAdmin):
     """One agreement or dispute with its follow-up updates (and, for disputes, the stances)."""
 
     form = ItemInlineForm
@@ -493,7 +577,15 @@ class ItemAdmin(EditorialLock, CompareVersionAdmin):
     search_fields = ["title", "summit__title", "quote"]
     autocomplete_fields = ["topic"]
     readonly_fields = ["summit", "quote", "anchor_state"]
-    fields = ["summit", "title", ("status", "topic"), "summary", "quote", "anchor_state"]
+    fields = [
+        "summit",
+        "title",
+        ("status", "topic"),
+        "summary",
+        "quote",
+        "anchor_state",
+        "loaded_state",
+    ]
 
     def get_queryset(self, request):
         # The list shows each item's topic by name, kept per language (django-parler).
@@ -502,21 +594,34 @@ class ItemAdmin(EditorialLock, CompareVersionAdmin):
     def has_add_permission(self, request, obj=None):
         return False  # items are added on their summit's page, where their passage is checked
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The item's summit holds the history: an item page's save is a revision of it.
+        with reversion.create_revision(manage_manually=False):
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        form.summit_change = services.SummitChange(obj.summit, user=request.user)
+        obj.save()
+        reversion.add_to_revision(obj.summit)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.sync_item_status(form.instance)
         # Titles and labels of the item appear in the rendered article and its search text.
-        services.render_summit(form.instance.summit)
+        form.summit_change.finish()
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.render_summit(obj.summit)
+        with services.summit_change(obj.summit, user=request.user):
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         summits = {item.summit for item in queryset.select_related("summit")}
-        super().delete_queryset(request, queryset)
-        for summit in summits:
-            services.render_summit(summit)
+        with transaction.atomic():
+            changes = [services.SummitChange(summit, user=request.user) for summit in summits]
+            super().delete_queryset(request, queryset)
+            for summit_change in changes:
+                summit_change.finish()
 
 
 @admin.register(Agreement)

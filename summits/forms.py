@@ -1,12 +1,17 @@
 """Admin forms: the editorial workflow, optimistic locking and passage validation."""
 
 import copy
+import datetime
+import hashlib
+import json
 
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+from django.db import models
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,36 +22,144 @@ from .models import Participant, Summit
 SELECTOR_FIELDS = {"quote", "quote_prefix", "quote_suffix"}
 
 
-class SummitAdminForm(forms.ModelForm):
-    # The version the editor loaded; a save from an outdated form is refused.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+def _canonical(value) -> str:
+    """One spelling of a form value, whether read from the database or cleaned from a POST."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (list, tuple, set, models.QuerySet)):
+        return ",".join(sorted(_canonical(part) for part in value))
+    if isinstance(value, datetime.datetime):
+        # A form gives seconds in the editor's time zone; the database holds microseconds.
+        return value.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
+    return str(value)
+
+
+def _digest(value) -> str:
+    return hashlib.blake2b(_canonical(value).encode(), digest_size=8).hexdigest()
+
+
+class ConcurrentEditForm(forms.Form):
+    """Optimistic locking by field, for a form that edits a row others may edit at once.
+
+    The form carries a digest of each field as it was loaded. On saving, the fields this
+    editor changed are compared with what the database holds now: a field someone else
+    changed meanwhile, to another value, refuses the save and says who, what and when. A
+    field only the other changed keeps their value, and a row this editor did not change is
+    not written back: an item page's follow-up never refuses the same editor's summit form.
+    """
+
+    loaded_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Fields whose concurrent changes never conflict: the last order saved wins.
+    merged_fields: tuple[str, ...] = ()
+    # Fields that are not row content.
+    untracked_fields = frozenset({"loaded_state", "confirm_anchor", "DELETE", "ORDER", "id"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_state"].initial = json.dumps(self._digests(self._current_value))
+
+    def _tracked(self):
+        for name, field in self.fields.items():
+            if name in self.untracked_fields or isinstance(field, forms.FileField):
+                continue
+            if isinstance(field, InlineForeignKeyField):  # the parent's id
+                continue
+            yield name
+
+    def _digests(self, value_of):
+        return {name: _digest(value_of(name)) for name in self._tracked()}
+
+    def _current_value(self, name):
+        return self.get_initial_for_field(self.fields[name], name)
+
+    def _loaded(self):
+        try:
+            loaded = json.loads(self.cleaned_data.get("loaded_state") or "null")
+        except ValueError:
+            loaded = None
+        return loaded if isinstance(loaded, dict) else None
+
+    def conflict_label(self) -> str:
+        return _("this row")
+
+    def resolve_concurrent_edits(self) -> None:
+        """Call from clean(), before the instance takes the cleaned data."""
+        instance = getattr(self, "instance", None)
+        if instance is None or instance.pk is None:
+            return  # a new row: nobody else can have changed it
+        loaded = self._loaded()
+        if loaded is None:
+            raise ValidationError(
+                _("This form is incomplete or out of date. Open the page again."), code="stale"
+            )
+        names = [name for name in self._tracked() if name in self.cleaned_data]
+        mine = {name for name in names if _digest(self.cleaned_data[name]) != loaded.get(name)}
+        theirs = {name for name in names if _digest(self._current_value(name)) != loaded.get(name)}
+        conflicts = [
+            name
+            for name in names
+            if name in mine & theirs
+            and name not in self.merged_fields
+            and _digest(self.cleaned_data[name]) != _digest(self._current_value(name))
+        ]
+        if conflicts:
+            # Saving again after reading this takes the editor's version knowingly.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_state")] = json.dumps(
+                self._digests(self._current_value)
+            )
+            raise ValidationError(self.conflict_message(conflicts), code="stale")
+        for name in theirs - mine:
+            self.cleaned_data[name] = self._stored_value(name)
+
+    def _stored_value(self, name):
+        model_field = self.instance._meta.get_field(name)
+        if model_field.many_to_many:
+            return list(getattr(self.instance, name).all())
+        return getattr(self.instance, name)
+
+    def conflict_message(self, conflicts) -> str:
+        labels = ", ".join(str(self.fields[name].label or name) for name in conflicts)
+        summit = self.instance if isinstance(self.instance, Summit) else self.instance.summit
+        when = self.instance.updated_at or summit.updated_at
+        return _(
+            "Someone else saved this %(what)s while you were editing it: %(user)s changed "
+            "%(fields)s at %(time)s. Your input is kept below; compare it with theirs (open "
+            "the page in another tab), then save again to keep yours."
+        ) % {
+            "what": self.conflict_label(),
+            "user": summit.last_edited_by or _("another editor"),
+            "fields": labels,
+            "time": date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else "?",
+        }
+
+
+class SummitAdminForm(ConcurrentEditForm, forms.ModelForm):
     may_publish = False  # set per request by SummitAdmin.get_form
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["loaded_version"].initial = self.instance.version
         status = self.fields.get("status")
         if status is not None and not self.may_publish:
             status.choices = [(value, value.label) for value in workflow.REPORTER_STATUSES]
             status.help_text = _("An editor publishes the summit once it has been reviewed.")
+        publish_at = self.fields.get("publish_at")
+        if publish_at is not None and not self.may_publish:
+            # When a summit goes live is the editor's decision, not a reporter's.
+            publish_at.disabled = True
+            publish_at.help_text = _("An editor sets the time the summit goes live.")
+
+    def conflict_label(self):
+        return _("summit")
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is not None:
-            current = (
-                Summit.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current is not None and cleaned_data.get("loaded_version") != current:
-                raise ValidationError(
-                    _(
-                        "Someone else saved this summit while you were editing it. Open it again "
-                        "to see their changes; copy yours first so that nothing is lost."
-                    ),
-                    code="stale",
-                )
+            # Locked until the save commits, so that two saves are compared one after the other.
+            Summit.objects.select_for_update().filter(pk=self.instance.pk).values("pk").first()
+        self.resolve_concurrent_edits()
         if cleaned_data.get("status") == SummitStatus.PUBLISHED and not cleaned_data.get(
             "publish_at"
         ):
@@ -82,7 +195,8 @@ def passage_error(text: str, selector: annotate.Selector) -> str | None:
     return None
 
 
-class ItemInlineForm(forms.ModelForm):
+class ItemInlineForm(ConcurrentEditForm, forms.ModelForm):
+    merged_fields = ("position",)
     confirm_anchor = forms.BooleanField(
         label=_("Confirm the new passage"),
         required=False,
@@ -110,6 +224,15 @@ class ItemInlineForm(forms.ModelForm):
     def clean_quote(self):
         return annotate.normalize_quote(self.cleaned_data["quote"])
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("DELETE"):
+            self.resolve_concurrent_edits()
+        return cleaned_data
+
+    def conflict_label(self):
+        return self.instance.get_kind_display().lower() if self.instance.kind else _("item")
+
 
 class ItemFormSet(CustomInlineFormSet):
     """Validates each new or changed passage against the article as submitted in the same save."""
@@ -127,6 +250,17 @@ class ItemFormSet(CustomInlineFormSet):
 
     def clean(self):
         super().clean()
+        for form in self.initial_forms:
+            if form.instance.pk is None and not self._should_delete_form(form):
+                # The row's id is not one of this summit's items (any more): deleted by
+                # someone else meanwhile, or a crafted id of another summit's item.
+                raise ValidationError(
+                    _(
+                        "An item of this form no longer belongs to this summit; someone else "
+                        "may have deleted it. Open the page again to see the summit as it is."
+                    ),
+                    code="stale",
+                )
         summit = self.instance
         text = annotate.html_to_text(summit.body or "")
         orphaned = []

@@ -172,7 +172,7 @@ class Summit(models.Model):
         editable=False,
         related_name="+",
     )
-    # Optimistic locking: a save from a form that loaded an older version is refused.
+    # Moves forward with every change (summits.services), never back, not even on a restore.
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SummitQuerySet.as_manager()
@@ -213,8 +213,6 @@ class Summit(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize_article(self.body or "")
         self.body_text = annotate.html_to_text(self.body)
-        if not self._state.adding:
-            self.version += 1
         # A scheduled summit is first published when its time comes; moving the schedule
         # before then moves that date with it.
         if (
@@ -223,8 +221,8 @@ class Summit(models.Model):
             and (self.first_published_at is None or self.first_published_at > timezone.now())
         ):
             self.first_published_at = self.publish_at
-        # Tombstones and translation lists for partners (summits.partners).
-        partners.before_summit_save(self)
+        # What this change means to other rows (tombstones, translations, the version, the
+        # rendered article) is summits.services.SummitChange's.
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -157,12 +157,17 @@ def record_withdrawals(summits, reason: WithdrawalReason) -> int:
 
     Call it before the change that withdraws them is saved, inside the same transaction.
     """
+    return _tombstones(summits.published().values_list("pk", "slug", "language"), reason)
+
+
+def _tombstones(summits, reason: WithdrawalReason) -> int:
+    """Writes a tombstone for each (id, slug, language), or moves its existing one forward."""
     now = timezone.now()
     rows = [
         Withdrawal(
             summit_id=summit_id, slug=slug, language=language, withdrawn_at=now, reason=reason
         )
-        for summit_id, slug, language in summits.published().values_list("pk", "slug", "language")
+        for summit_id, slug, language in summits
     ]
     if rows:
         Withdrawal.objects.bulk_create(
@@ -174,16 +179,11 @@ def record_withdrawals(summits, reason: WithdrawalReason) -> int:
     return len(rows)
 
 
-def record_withdrawal(summit, reason: WithdrawalReason) -> bool:
-    """Records a tombstone when `summit` is live in the database now; call before the change."""
-    return record_withdrawals(type(summit).objects.filter(pk=summit.pk), reason) > 0
-
-
 # What a summit's translations show of it: when one of these changes, they change too.
 FIELDS_SHOWN_TO_TRANSLATIONS = ("slug", "language", "original_id")
 
 
-def mark_translations_changed(summit_model, family_roots, *, exclude_pk=None) -> None:
+def mark_translations_changed(summit_model, family_roots, *, exclude_pk=None, at=None) -> None:
     """Moves updated_at of every summit in the translation families rooted at `family_roots`,
     so that partners (updated_since) and cached pages take up their new lists of translations."""
     roots = {root for root in family_roots if root is not None}
@@ -192,12 +192,12 @@ def mark_translations_changed(summit_model, family_roots, *, exclude_pk=None) ->
     family = summit_model.objects.filter(models.Q(pk__in=roots) | models.Q(original_id__in=roots))
     if exclude_pk is not None:
         family = family.exclude(pk=exclude_pk)
-    family.update(updated_at=timezone.now())
+    family.update(updated_at=at or timezone.now())
 
 
-@transaction.atomic
-def before_summit_save(summit) -> None:
-    """Call before saving `summit`, so partners' copies stay exact.
+def summit_changed(summit, before, *, at=None) -> None:
+    """Keeps partners' copies exact after `summit` was written; `before` is what the database
+    held when the change began (summits.services.StoredState), None for a new summit.
 
     A live summit leaving readers' sight (a new status, or a publish_at moved into the
     future) leaves a tombstone. When the summit appears, disappears, or changes what its
@@ -205,37 +205,26 @@ def before_summit_save(summit) -> None:
     """
     summit_model = type(summit)
     is_live = summit.is_live
-    if summit.pk is None:
-        if is_live:
-            mark_translations_changed(summit_model, [summit.original_id])
-        return
-    before = (
-        summit_model.objects.filter(pk=summit.pk)
-        .annotate(
-            was_live=models.Exists(
-                summit_model.objects.published().filter(pk=models.OuterRef("pk"))
-            )
-        )
-        .values("was_live", *FIELDS_SHOWN_TO_TRANSLATIONS)
-        .first()
-    )
     if before is None:
+        if is_live:
+            mark_translations_changed(summit_model, [summit.original_id], at=at)
         return
-    if before["was_live"] and not is_live:
+    if before.was_live and not is_live:
         reason = (
             WithdrawalReason.ARCHIVED
             if summit.status == SummitStatus.ARCHIVED
             else WithdrawalReason.UNPUBLISHED
         )
-        record_withdrawals(summit_model.objects.filter(pk=summit.pk), reason)
-    shown_differently = any(
-        before[name] != getattr(summit, name) for name in FIELDS_SHOWN_TO_TRANSLATIONS
+        _tombstones([(summit.pk, before.slug, before.language)], reason)
+    shown_differently = before.visible_to_translations() != tuple(
+        getattr(summit, name) for name in FIELDS_SHOWN_TO_TRANSLATIONS
     )
-    if before["was_live"] != is_live or (is_live and shown_differently):
+    if before.was_live != is_live or (is_live and shown_differently):
         mark_translations_changed(
             summit_model,
-            [before["original_id"] or summit.pk, summit.original_id or summit.pk],
+            [before.original_id or summit.pk, summit.original_id or summit.pk],
             exclude_pk=summit.pk,
+            at=at,
         )
 
 

@@ -1,8 +1,18 @@
-"""Workflows that change several rows in one transaction: anchoring, ordering, publishing, follow-ups."""
+"""The one write path of summits: every change of a summit's content or state goes through here.
 
+The admin's summit form and item pages, bulk actions, History restore and recover, and the
+commands open a SummitChange (or call a function here that does). It checks the user's
+permission against what the database holds, and applies what every change needs in the same
+transaction: the withdrawal tombstone when something live goes out, the version moving forward,
+the derived fields (anchors, the rendered article, the search text) and the moment of change
+that renews every cached page and tells partners polling with updated_since.
+"""
+
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.utils import timezone, translation
@@ -10,9 +20,9 @@ from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import annotate, conf
+from . import annotate, conf, partners, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
-from .models import Item, ItemUpdate, Summit
+from .models import Correction, Item, ItemUpdate, Stance, Summit
 
 # Positions are moved past this offset before they are renumbered, so that a reordering never
 # meets the unique (summit, kind, position) constraint half-way.
@@ -29,6 +39,35 @@ ANCHOR_FIELDS = [
     "anchor_score",
 ]
 
+# What a restore brings back of a summit: its content. Never its state (status, publish_at:
+# that is the workflow's), its address or language, nor what is derived from the content.
+RESTORED_SUMMIT_FIELDS = [
+    "title",
+    "teaser",
+    "body",
+    "city",
+    "venue",
+    "country",
+    "start_date",
+    "end_date",
+    "lead_image",
+    "lead_image_alt",
+    "lead_image_caption",
+    "lead_image_credit",
+    "credit_line",
+]
+RESTORED_ITEM_FIELDS = [
+    "kind",
+    "position",
+    "title",
+    "summary",
+    "topic_id",
+    "status",
+    "quote",
+    "quote_prefix",
+    "quote_suffix",
+]
+
 
 @dataclass
 class AnchorReport:
@@ -40,8 +79,120 @@ class PublishError(Exception):
     pass
 
 
+class RestoreError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What the database held of a summit when a change of it began."""
+
+    status: str
+    publish_at: object
+    was_live: bool
+    version: int
+    slug: str
+    language: str
+    original_id: int | None
+
+    def visible_to_translations(self):
+        return (self.slug, self.language, self.original_id)
+
+
+def _stored_state(pk) -> StoredState | None:
+    row = (
+        Summit.objects.select_for_update()
+        .filter(pk=pk)
+        .values("status", "publish_at", "version", "slug", "language", "original_id")
+        .first()
+    )
+    if row is None:
+        return None
+    was_live = row["status"] == SummitStatus.PUBLISHED and (
+        row["publish_at"] is not None and row["publish_at"] <= timezone.now()
+    )
+    return StoredState(was_live=was_live, **row)
+
+
+def require_publish_permission(user) -> None:
+    if user is not None and not workflow.can_publish(user):
+        raise PermissionDenied(_("Only editors publish, unpublish and archive summits."))
+
+
+class SummitChange:
+    """One change of one summit, inside the caller's transaction.
+
+    Opened before anything is written: it locks the summit's row, reads what the database holds
+    (live or not, the version) and checks that the user may change the summit as it is stored,
+    not as an incoming form or an old revision says it is. `save()` writes the summit's row;
+    `finish()`, after every write of the change, applies what all changes need.
+    """
+
+    def __init__(self, summit: Summit, *, user=None):
+        if not connection.in_atomic_block:
+            raise transaction.TransactionManagementError(
+                "A summit change runs inside transaction.atomic()."
+            )
+        self.summit = summit
+        self.user = user
+        self.before = _stored_state(summit.pk) if summit.pk is not None else None
+        if (
+            user is not None
+            and self.before is not None
+            and not workflow.can_edit(user, self.before)
+        ):
+            raise PermissionDenied(_("Only editors change a summit that is published or archived."))
+
+    def save(self, **kwargs) -> None:
+        """Writes the summit's own row, within the workflow's rules for the user."""
+        summit = self.summit
+        self.check_workflow()
+        if self.before is not None:
+            # The version moves forward from the stored one, whatever the object carries
+            # (an old revision's number, a form loaded long ago).
+            summit.version = self.before.version
+        if self.user is not None:
+            summit.last_edited_by = self.user
+        summit.save(**kwargs)
+
+    def check_workflow(self) -> None:
+        """Reporters write and submit for review; the publishing state is the editors'."""
+        if self.user is None or workflow.can_publish(self.user):
+            return
+        summit, before = self.summit, self.before
+        if summit.status not in workflow.REPORTER_STATUSES:
+            raise PermissionDenied(_("An editor publishes the summit once it has been reviewed."))
+        stored_publish_at = before.publish_at if before is not None else None
+        if summit.publish_at != stored_publish_at:
+            raise PermissionDenied(_("Only editors set the time a summit goes live."))
+
+    def finish(self, *, changed_at=None) -> AnchorReport:
+        """Tombstone, translations, version, derived fields and the moment of change (now,
+        unless a loader gives the moment its story ends)."""
+        summit = self.summit
+        partners.summit_changed(summit, self.before, at=changed_at)
+        report = reanchor_summit(summit, edited_by=self.user, changed_at=changed_at)
+        summit.refresh_from_db(fields=["version", "updated_at", "body_html", "search_document"])
+        return report
+
+
+@contextmanager
+def summit_change(summit: Summit, *, user=None):
+    """A SummitChange in its own transaction, finished when the block ends without error."""
+    with transaction.atomic():
+        change = SummitChange(summit, user=user)
+        yield change
+        change.finish()
+
+
+def save_summit(summit: Summit, *, user=None) -> None:
+    """Saves a change of the summit's own fields as any other change is saved."""
+    with summit_change(summit, user=user) as change:
+        change.save()
+
+
 @transaction.atomic
-def reanchor_summit(summit: Summit) -> AnchorReport:
+def reanchor_summit(summit: Summit, *, edited_by=None, changed_at=None) -> AnchorReport:
     """Re-anchors every item of the summit to its current article text and saves what moved,
     then renders the annotated article and the search text from the result."""
     report = AnchorReport()
@@ -60,12 +211,15 @@ def reanchor_summit(summit: Summit) -> AnchorReport:
             report.drifted.append(item)
         elif item.anchor_state == AnchorState.ORPHANED:
             report.orphaned.append(item)
-    render_summit(summit, items)
+    render_summit(summit, items, edited_by=edited_by, changed_at=changed_at)
     return report
 
 
-def render_summit(summit: Summit, items: list[Item] | None = None) -> None:
-    """Stores the summit's annotated article and search text, and marks the summit changed."""
+def render_summit(
+    summit: Summit, items: list[Item] | None = None, *, edited_by=None, changed_at=None
+) -> None:
+    """Stores the summit's annotated article and search text, moves its version forward and
+    marks it changed: its cached pages and API entries renew, partners fetch it again."""
     if items is None:
         items = list(summit.items.select_related("topic").order_by("kind", "position"))
     with translation.override(summit.language):
@@ -79,11 +233,11 @@ def render_summit(summit: Summit, items: list[Item] | None = None) -> None:
     changes = {
         "body_html": summit.body_html,
         "search_document": summit.search_document,
-        "updated_at": timezone.now(),
-        # A summit form opened before this change (e.g. an item edited on its own page) would
-        # write its stale rows back: moving the version makes that save refused instead.
+        "updated_at": changed_at or timezone.now(),
         "version": F("version") + 1,
     }
+    if edited_by is not None:
+        changes["last_edited_by"] = edited_by
     if connection.vendor == "postgresql":
         changes["search_vector"] = SearchVector(
             Value(summit.search_document), config=Value(conf.search_config(summit.language))
@@ -146,54 +300,188 @@ def orphaned_items_message(items) -> str:
     ) % {"titles": titles}
 
 
-@transaction.atomic
 def publish(summit: Summit, *, user=None, publish_at=None) -> None:
-    """Publishes the summit now or at `publish_at`; refused while any item is orphaned."""
-    orphaned = list(summit.items.filter(anchor_state=AnchorState.ORPHANED))
-    if orphaned:
-        raise PublishError(orphaned_items_message(orphaned))
-    summit.status = SummitStatus.PUBLISHED
-    summit.publish_at = publish_at or summit.publish_at or timezone.now()
-    if user is not None:
-        summit.last_edited_by = user
-    summit.save()
+    """Publishes the summit now, or at `publish_at`; refused while any item is orphaned.
+
+    Now means now: a publishing time set while the summit was a draft (backdated, or far
+    ahead) is not kept, so "published" is what readers see.
+    """
+    require_publish_permission(user)
+    with summit_change(summit, user=user) as change:
+        orphaned = list(summit.items.filter(anchor_state=AnchorState.ORPHANED))
+        if orphaned:
+            raise PublishError(orphaned_items_message(orphaned))
+        summit.status = SummitStatus.PUBLISHED
+        summit.publish_at = publish_at or timezone.now()
+        change.save()
 
 
-@transaction.atomic
 def set_status(summit: Summit, status: SummitStatus, *, user=None) -> None:
     if status == SummitStatus.PUBLISHED:
         publish(summit, user=user)
         return
-    summit.status = status
-    if user is not None:
-        summit.last_edited_by = user
-    summit.save()
+    if status not in workflow.REPORTER_STATUSES or summit.status not in workflow.REPORTER_STATUSES:
+        require_publish_permission(user)
+    with summit_change(summit, user=user) as change:
+        summit.status = status
+        change.save()
 
 
 def sync_item_status(item: Item) -> None:
-    """Moves the item's status to that of its latest follow-up update that names one."""
+    """Moves the item's status to that of its latest follow-up update that names one.
+
+    Part of a change of the item's summit: the caller's SummitChange marks the summit changed.
+    """
     latest = item.updates.exclude(status="").order_by("-date", "-id").first()
     if latest is not None and latest.status != item.status:
         item.status = latest.status
         item.save(update_fields=["status", "updated_at"])
-        # The summit's updated_at tells partners and caches that its content changed.
-        Summit.objects.filter(pk=item.summit_id).update(updated_at=timezone.now())
 
 
-@transaction.atomic
 def record_item_update(
-    item: Item, *, date, note, status="", source_name="", source_url=""
+    item: Item, *, date, note, status="", source_name="", source_url="", user=None
 ) -> ItemUpdate:
     """Adds a dated follow-up to the item and moves the item's status with it."""
     if status and status not in STATUSES_BY_KIND[ItemKind(item.kind)].values:
         raise ValueError(_("This status does not apply to this kind of item."))
-    update = ItemUpdate.objects.create(
-        item=item,
-        date=date,
-        status=status,
-        note=note,
-        source_name=source_name,
-        source_url=source_url,
-    )
-    sync_item_status(item)
+    with summit_change(item.summit, user=user):
+        update = ItemUpdate.objects.create(
+            item=item,
+            date=date,
+            status=status,
+            note=note,
+            source_name=source_name,
+            source_url=source_url,
+        )
+        sync_item_status(item)
     return update
+
+
+def restore_revision(summit: Summit, revision, *, user=None) -> AnchorReport:
+    """Brings back the summit's content as `revision` holds it, as a new change.
+
+    Wagtail's revert_to_revision is the model: the old data is read and saved anew, never
+    written raw. The summit keeps its state, address and language; the version moves forward
+    and everything derived is computed again from the restored content.
+    """
+    data = _revision_data(revision, summit.pk)
+    with transaction.atomic():
+        change = SummitChange(summit, user=user)
+        for name in RESTORED_SUMMIT_FIELDS:
+            setattr(summit, name, data.summit[name])
+        change.save()
+        _restore_relations(summit, data)
+        return change.finish()
+
+
+def recover_summit(version, *, user=None) -> Summit:
+    """Brings a deleted summit back from its last version, as a draft: it goes live again
+    only when an editor publishes it."""
+    data = _revision_data(version.revision, int(version.object_id))
+    fields = data.summit
+    if Summit.objects.filter(slug=fields["slug"]).exists():
+        raise RestoreError(
+            _("Another summit has the address “%(slug)s” now; rename it first.")
+            % {"slug": fields["slug"]}
+        )
+    original_id = fields.get("original_id")
+    summit = Summit(
+        pk=None if Summit.objects.filter(pk=version.object_id).exists() else version.object_id,
+        slug=fields["slug"],
+        language=fields["language"],
+        original=Summit.objects.filter(pk=original_id, original__isnull=True).first()
+        if original_id
+        else None,
+        status=SummitStatus.DRAFT,
+        first_published_at=fields.get("first_published_at"),
+        **{name: fields[name] for name in RESTORED_SUMMIT_FIELDS},
+    )
+    with transaction.atomic():
+        change = SummitChange(summit, user=user)
+        change.save()
+        _restore_relations(summit, data)
+        change.finish()
+    return summit
+
+
+@dataclass
+class _RevisionData:
+    summit: dict
+    items: list[dict]
+    stances: list[dict]
+    updates: list[dict]
+    corrections: list[dict]
+
+
+def _revision_data(revision, summit_pk) -> _RevisionData:
+    """The field values of the summit and its rows in `revision`, read without writing."""
+    by_model = {}
+    for version in revision.version_set.select_related("content_type"):
+        model = version._model
+        if model is None:
+            continue
+        model = model._meta.concrete_model
+        # An item may be held twice: as an Item and as the Agreement or Dispute proxy.
+        by_model.setdefault(model, {})[version.object_id] = version.field_dict
+    summits = by_model.get(Summit, {})
+    if str(summit_pk) not in summits:
+        raise RestoreError(_("This revision does not hold this summit."))
+    items = [row for row in by_model.get(Item, {}).values() if row["summit_id"] == summit_pk]
+    item_ids = {row["id"] for row in items}
+    return _RevisionData(
+        summit=summits[str(summit_pk)],
+        items=sorted(items, key=lambda row: (row["kind"], row["position"])),
+        stances=[row for row in by_model.get(Stance, {}).values() if row["item_id"] in item_ids],
+        updates=[
+            row for row in by_model.get(ItemUpdate, {}).values() if row["item_id"] in item_ids
+        ],
+        corrections=[
+            row for row in by_model.get(Correction, {}).values() if row["summit_id"] == summit_pk
+        ],
+    )
+
+
+def _restore_relations(summit: Summit, data: _RevisionData) -> None:
+    """Makes the summit's participants, topics, items, stances, updates and corrections those
+    of the revision. Rows keep their ids (the page's #item-<id>, the API's ids) where free."""
+    from .models import Participant, Topic
+
+    summit.participants.set(Participant.objects.filter(pk__in=data.summit.get("participants", [])))
+    summit.topics.set(Topic.objects.filter(pk__in=data.summit.get("topics", [])))
+    current = {item.pk: item for item in summit.items.all()}
+    restored = []
+    for row in data.items:
+        item = current.pop(row["id"], None)
+        if item is None:
+            taken = Item.objects.filter(pk=row["id"]).exists()
+            item = Item(pk=None if taken else row["id"], summit=summit)
+        for name in RESTORED_ITEM_FIELDS:
+            setattr(item, name, row[name])
+        if item.topic_id is not None and not Topic.objects.filter(pk=item.topic_id).exists():
+            item.topic_id = None
+        # Anchored anew against the restored article by the change's finish().
+        item.anchor_start = item.anchor_end = None
+        restored.append((item, row["id"]))
+    for kind in ItemKind:
+        save_items_in_order(
+            [item for item, _old in restored if item.kind == kind],
+            [item for item in current.values() if item.kind == kind],
+        )
+    new_item_ids = {old: item.pk for item, old in restored}
+    _replace_rows(Stance, summit, data.stances, "item_id", new_item_ids)
+    _replace_rows(ItemUpdate, summit, data.updates, "item_id", new_item_ids)
+    _replace_rows(Correction, summit, data.corrections, "summit_id", {data.summit["id"]: summit.pk})
+    for item, _old in restored:
+        sync_item_status(item)
+
+
+def _replace_rows(model, summit, rows, parent_field, new_parent_ids):
+    """Replaces the summit's rows of `model` by `rows`, each under its parent's new id."""
+    parent = "summit" if parent_field == "summit_id" else "item__summit"
+    model.objects.filter(**{parent: summit}).delete()
+    for row in rows:
+        obj = model(**{**row, parent_field: new_parent_ids[row[parent_field]]})
+        if model.objects.filter(pk=obj.pk).exists():
+            obj.pk = None
+        # save(), not bulk_create(): django-reversion records each row in the new revision.
+        obj.save()

@@ -75,12 +75,13 @@ class SummitFactory(factory.django.DjangoModelFactory):
         model = Summit
         skip_postgeneration_save = True
 
-    @factory.post_generation
-    def rendered(self, create, extracted, **kwargs):
-        # As an admin save does: store the annotated article and the search text.
-        if create:
-            services.render_summit(self)
-            self.refresh_from_db()
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Through the one write path, as every save of a summit goes: the rendered article,
+        # the search text, and what partners must learn of it.
+        summit = model_class(*args, **kwargs)
+        services.save_summit(summit)
+        return summit
 
 
 class PublishedSummitFactory(SummitFactory):

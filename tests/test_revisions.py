@@ -5,6 +5,7 @@ import reversion
 from django.urls import reverse
 from reversion.models import Version
 
+from summits.choices import SummitStatus
 from summits.models import Item, Summit
 from tests import factories
 from tests.admin_forms import form_data
@@ -49,8 +50,8 @@ def test_reverting_restores_the_title_and_a_deleted_item(editor_client):
     assert not Item.objects.filter(pk=doomed.pk).exists()
 
     revision_url = reverse("admin:summits_summit_revision", args=[summit.pk, first.pk])
-    restore = form_data(editor_client.get(revision_url))
-    response = editor_client.post(revision_url, restore)
+    assert editor_client.get(revision_url).status_code == 200
+    response = editor_client.post(revision_url, {"restore": "yes"})
 
     assert response.status_code == 302
     summit.refresh_from_db()
@@ -69,11 +70,13 @@ def test_a_deleted_summit_can_be_recovered_with_its_items(editor_client):
 
     deleted = Version.objects.get_deleted(Summit).get()
     recover_url = reverse("admin:summits_summit_recover", args=[deleted.pk])
-    response = editor_client.post(recover_url, form_data(editor_client.get(recover_url)))
+    assert editor_client.get(recover_url).status_code == 200
+    response = editor_client.post(recover_url, {"restore": "yes"})
 
     assert response.status_code == 302
     recovered = Summit.objects.get(pk=pk)
     assert recovered.title == "Deleted by mistake"
+    assert recovered.status == SummitStatus.DRAFT
     assert list(recovered.items.values_list("title", flat=True)) == ["Its agreement"]
 
 

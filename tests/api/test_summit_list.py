@@ -116,8 +116,7 @@ def test_translations_link_published_family_members_only(api):
         "slug": "genf",
         "url": "http://testserver/summits/genf/",
     }
-    original.status = SummitStatus.DRAFT
-    original.save()
+    services.set_status(original, SummitStatus.DRAFT)
     detail = api.get(f"{URL}geneva/").json()
     assert [t["slug"] for t in detail["translations"]] == ["geneve"]
 
@@ -220,7 +219,7 @@ def test_renaming_a_live_translation_marks_its_family_changed(api):
     english = factories.PublishedSummitFactory(slug="geneva", language="en", original=original)
     before = changed_at(api, "genf")
     english.slug = "geneva-2021"
-    english.save()
+    services.save_summit(english)
     assert changed_at(api, "genf") > before
     (translation,) = api.get(f"{URL}genf/").json()["translations"]
     assert translation["url"] == "http://testserver/summits/geneva-2021/"

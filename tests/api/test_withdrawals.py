@@ -8,7 +8,7 @@ from django.utils import timezone
 from summits import services
 from summits.choices import SummitStatus
 from summits.models import Summit
-from summits.partners import Withdrawal, before_summit_save
+from summits.partners import Withdrawal
 from tests import factories
 from tests.api.conftest import results, slugs
 
@@ -57,7 +57,7 @@ def test_summits_deleted_in_bulk_are_withdrawn(api):
 def test_summit_moved_back_into_the_schedule_is_withdrawn(api):
     summit = factories.PublishedSummitFactory(slug="geneva")
     summit.publish_at = timezone.now() + datetime.timedelta(days=1)
-    summit.save()
+    services.save_summit(summit)
     assert withdrawn(api) == [("geneva", "unpublished")]
 
 
@@ -134,7 +134,6 @@ def test_withdrawals_are_cursor_paginated(api):
 
 def test_saving_a_live_summit_records_nothing(db):
     summit = factories.PublishedSummitFactory()
-    before_summit_save(summit)
     summit.title = "New headline"
-    summit.save()
+    services.save_summit(summit)
     assert not Withdrawal.objects.exists()

@@ -16,6 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         count = 0
         for summit in Summit.objects.iterator(chunk_size=200):
-            services.reanchor_summit(summit)
+            # A change with nothing written: the derived fields are computed anew.
+            with services.summit_change(summit):
+                pass
             count += 1
         self.stdout.write(self.style.SUCCESS(f"Rendered {count} summits."))

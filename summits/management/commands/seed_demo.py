@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 
 from summits import conf, services
@@ -67,18 +66,14 @@ class Command(BaseCommand):
                     topics[demo.slug],
                     {language: {"name": name} for language, name in demo.name.items()},
                 )
-            loaded = []
             for demo in geneva_2021.SUMMITS:
                 if Summit.objects.filter(slug=demo.slug).exists():
                     self.stdout.write(f"Summit “{demo.slug}” is already there; left it untouched.")
                     continue
                 summit = self.load_summit(demo, participants, topics)
-                loaded.append(summit)
                 self.stdout.write(
                     self.style.SUCCESS(f"Loaded summit “{summit.title}” ({summit.language}).")
                 )
-            for summit in loaded:
-                self.backdate(summit)
         if editor:
             self.create_users()
 
@@ -101,12 +96,33 @@ class Command(BaseCommand):
             publish_at=demo.publish_at,
         )
         summit.full_clean()
-        summit.save()
+        with transaction.atomic():
+            change = services.SummitChange(summit)
+            change.save()
+            self.load_relations(summit, demo, participants, topics)
+            # The demo tells a story that ends with its latest follow-up, not with the moment
+            # it was loaded: readers see "updated" on that day.
+            latest = max(
+                (update.date for item in demo.items for update in item.updates), default=None
+            )
+            changed_at = (
+                max(
+                    datetime.datetime.combine(latest, datetime.time(12), tzinfo=BERLIN),
+                    summit.publish_at,
+                )
+                if latest
+                else None
+            )
+            report = change.finish(changed_at=changed_at)
+            if report.drifted or report.orphaned:
+                titles = ", ".join(item.title for item in report.drifted + report.orphaned)
+                raise CommandError(f"These demo items' passages are not in the article: {titles}")
+        return summit
+
+    def load_relations(self, summit, demo, participants, topics):
         summit.participants.set([participants[slug] for slug in demo.participants])
         summit.topics.set([topics[slug] for slug in demo.topics])
-
         positions = Counter()
-        items = []
         for demo_item in demo.items:
             positions[demo_item.kind] += 1
             item = Item.objects.create(
@@ -118,14 +134,6 @@ class Command(BaseCommand):
                 topic=topics[demo_item.topic],
                 quote=demo_item.quote,
             )
-            items.append((item, demo_item))
-
-        report = services.reanchor_summit(summit)
-        if report.drifted or report.orphaned:
-            titles = ", ".join(item.title for item in report.drifted + report.orphaned)
-            raise CommandError(f"These demo items' passages are not in the article: {titles}")
-
-        for item, demo_item in items:
             for stance in demo_item.stances:
                 Stance.objects.create(
                     item=item,
@@ -135,27 +143,17 @@ class Command(BaseCommand):
                     source_name=stance.source_name,
                 )
             for update in demo_item.updates:
-                services.record_item_update(
-                    item,
+                ItemUpdate.objects.create(
+                    item=item,
                     date=update.date,
                     status=update.status,
                     note=update.note,
                     source_name=update.source_name,
                 )
+            services.sync_item_status(item)
         for correction in demo.corrections:
             Correction.objects.create(
                 summit=summit, published_at=correction.published_at, text=correction.text
-            )
-        return summit
-
-    def backdate(self, summit):
-        # The demo tells a story that ends with its latest follow-up, not with the moment it
-        # was loaded: readers see "updated" on that day.
-        latest = ItemUpdate.objects.filter(item__summit=summit).aggregate(Max("date"))["date__max"]
-        if latest is not None:
-            updated_at = datetime.datetime.combine(latest, datetime.time(12), tzinfo=BERLIN)
-            Summit.objects.filter(pk=summit.pk).update(
-                updated_at=max(updated_at, summit.publish_at)
             )
 
     @transaction.atomic
