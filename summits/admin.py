@@ -7,10 +7,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -22,6 +23,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from . import (
     caching,
+    compare,
     conf,
     partners,
     previews,
@@ -30,7 +32,7 @@ from . import (
     workflow,
 )
 from .api import admin as api_admin  # noqa: F401  (registers the partner keys' admin)
-from .choices import STATUSES_BY_KIND, AnchorState, SummitStatus
+from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
 from .forms import ItemFormSet, ItemInlineForm, StanceFormSet, SummitAdminForm
 from .models import (
     Agreement,
@@ -61,6 +63,11 @@ class SummitSortableAdminBase(SortableAdminBase):
         return type(media)(css=media._css, js=js)
 
 
+def is_live_edition(summit) -> bool:
+    """Whether the summit is the published edition readers see (or will see on schedule)."""
+    return summit.draft_of_id is None and summit.status == SummitStatus.PUBLISHED
+
+
 def _summit_of(obj):
     return obj if isinstance(obj, Summit) or obj is None else obj.summit
 
@@ -77,7 +84,7 @@ class EditorialLock:
         )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and workflow.can_edit(
+        return super().has_delete_permission(request, obj) and workflow.can_write(
             request.user, _summit_of(obj)
         )
 
@@ -214,10 +221,20 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The views where a live summit with a working draft stands for its draft.
+EDITED_IN_DRAFT_VIEWS = {"summits_summit_change", "summits_summit_live_preview"}
+
+
 @admin.register(Summit)
-class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
+class SummitAdmin(
+    compare.ReadableCompareMixin, EditorialLock, SummitSortableAdminBase, CompareVersionAdmin
+):
     form = SummitAdminForm
     inlines = [AgreementInline, DisputeInline, CorrectionInline]
+
+    class Media:
+        js = ["summits/admin/workflow.js"]
+
     list_display = [
         "title",
         "status_label",
@@ -296,24 +313,96 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
 
     def get_queryset(self, request):
         summits = super().get_queryset(request)
-        if (
-            request.resolver_match
-            and request.resolver_match.url_name == "summits_summit_changelist"
-        ):
-            # The list shows no article: leave the largest columns in the database.
-            summits = summits.with_item_counts().defer("body", "body_text")
+        url_name = request.resolver_match.url_name if request.resolver_match else None
+        if url_name == "summits_summit_changelist":
+            # The list shows no article: leave the largest columns in the database. A working
+            # draft is not listed beside its summit; the summit says it has one.
+            summits = (
+                summits.editions()
+                .with_item_counts()
+                .annotate(has_working_draft=Exists(Summit.objects.filter(draft_of=OuterRef("pk"))))
+                .defer("body", "body_text")
+            )
+        elif url_name == "autocomplete":
+            summits = summits.editions()  # a translation links to a summit, never to a draft
         return summits
+
+    def get_object(self, request, object_id, from_field=None):
+        """On the change page, a live summit with a working draft is edited in its draft."""
+        summit = super().get_object(request, object_id, from_field)
+        url_name = request.resolver_match.url_name if request.resolver_match else None
+        if summit is not None and url_name in EDITED_IN_DRAFT_VIEWS and summit.draft_of_id is None:
+            summit = Summit.objects.filter(draft_of=summit).first() or summit
+        return summit
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        summit = super().get_object(request, unquote(object_id))
+        if summit is not None and summit.draft_of_id is not None:
+            # A working draft has the address of its summit.
+            return redirect(reverse("admin:summits_summit_change", args=[summit.draft_of_id]))
+        extra_context = {**(extra_context or {}), **self._workflow_context(request, summit)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request, summit):
+        if summit is None:
+            return {}
+        draft = Summit.objects.filter(draft_of=summit).first()
+        return {
+            "live_summit": summit if summit.status == SummitStatus.PUBLISHED else None,
+            "working_draft": draft,
+            "may_publish": workflow.can_publish(request.user),
+        }
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not (obj.draft_of_id or obj.status == SummitStatus.PUBLISHED):
+            return fieldsets
+        # A live summit's state changes by the workflow's buttons, not in its working draft.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "publishing_state" if field == "status" else field
+                        for field in options["fields"]
+                        if field != "publish_at"
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "publishing_state"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.may_publish = workflow.can_publish(request.user)
         return form
 
+    @admin.display(description=_("status"))
+    def publishing_state(self, summit):
+        live = summit.draft_of or summit
+        state = self.status_label(live)
+        if summit.draft_of_id:
+            return format_html(
+                "{} · {}",
+                state,
+                _("changes in a working draft (%(status)s), not yet live")
+                % {"status": summit.get_status_display()},
+            )
+        return state
+
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, summit):
         if summit.status == SummitStatus.PUBLISHED and not summit.is_live:
-            return _("Scheduled")
-        return summit.get_status_display()
+            label = _("Scheduled")
+        else:
+            label = summit.get_status_display()
+        if getattr(summit, "has_working_draft", False):
+            return format_html("{} · {}", label, _("unpublished changes"))
+        return label
 
     @admin.display(description=_("place"), ordering="city")
     def place(self, summit):
@@ -381,20 +470,34 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
 
     def save_model(self, request, obj, form, change):
         # The admin's change view runs in one transaction; the change ends in save_related.
+        if change and services.is_edited_in_a_draft(obj):
+            # The first save of a live summit's changes opens its working draft (save_related);
+            # the live rows stay as they are.
+            form.draft_parts = {"items": [], "corrections": None}
+            return
+        if obj.draft_of_id is not None:
+            obj.status = SummitStatus.REVIEW if "_submit" in request.POST else obj.status
         form.summit_change = services.SummitChange(obj, user=request.user)
         form.summit_change.save()
 
     def save_formset(self, request, form, formset, change):
-        if not issubclass(formset.model, Item):
-            return super().save_formset(request, form, formset, change)
         formset.save(commit=False)
         kept = [
-            item_form.instance
-            for item_form in formset.initial_forms
-            if item_form.instance not in formset.deleted_objects
+            row_form.instance
+            for row_form in formset.initial_forms
+            if row_form.instance not in formset.deleted_objects
         ] + formset.new_objects
+        parts = getattr(form, "draft_parts", None)
+        if not issubclass(formset.model, Item):
+            if parts is not None:
+                parts["corrections"] = kept
+                return None
+            return super().save_formset(request, form, formset, change)
         # New rows come last: sortable2 numbers them after the highest existing position.
         kept.sort(key=lambda item: item.position)
+        if parts is not None:
+            parts["items"] += kept
+            return None
         services.save_items_in_order(kept, formset.deleted_objects)
         formset.confirmed = [
             item_form.instance
@@ -403,12 +506,30 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
         ]
 
     def save_related(self, request, form, formsets, change):
+        parts = getattr(form, "draft_parts", None)
+        if parts is not None:
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            form.instance = services.start_working_draft(
+                form.instance,
+                user=request.user,
+                edited=form.instance,
+                items=parts["items"],
+                corrections=parts["corrections"],
+                participants=form.cleaned_data.get("participants"),
+                topics=form.cleaned_data.get("topics"),
+                status=SummitStatus.REVIEW if "_submit" in request.POST else SummitStatus.DRAFT,
+            )
+            self._after_draft_save(request, form.instance)
+            return
         super().save_related(request, form, formsets, change)
         for formset in formsets:
             for item in getattr(formset, "confirmed", []):
                 item.refresh_from_db()
                 services.confirm_anchor(item)
         report = form.summit_change.finish()
+        if form.instance.draft_of_id is not None:
+            self._after_draft_save(request, form.instance)
         if report.drifted:
             self.message_user(
                 request,
@@ -425,6 +546,90 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
                 request, services.orphaned_items_message(report.orphaned), messages.WARNING
             )
 
+    def _after_draft_save(self, request, draft):
+        if "_publish_changes" in request.POST:
+            try:
+                services.publish_changes(draft, user=request.user)
+            except (services.PublishError, PermissionDenied) as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, _("The changes are live."), messages.SUCCESS)
+                return
+        if draft.status == SummitStatus.REVIEW:
+            message = _("The changes are saved in the working draft and wait for review.")
+        else:
+            message = _(
+                "The changes are saved in the working draft. Readers see the live version "
+                "until an editor publishes the changes."
+            )
+        self.message_user(request, message, messages.INFO)
+
+    def response_change(self, request, obj):
+        live_pk = obj.draft_of_id or obj.pk
+        if obj.draft_of_id is not None or any(
+            name in request.POST for name in ("_submit", "_publish_changes")
+        ):
+            # Back to the summit, whose page shows the draft (or, once published, the live).
+            return redirect(reverse("admin:summits_summit_change", args=[live_pk]))
+        return super().response_change(request, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/discard-draft/",
+                self.admin_site.admin_view(self.discard_draft_view),
+                name="summits_summit_discard_draft",
+            ),
+            path(
+                "<path:object_id>/compare-draft/",
+                self.admin_site.admin_view(self.compare_draft_view),
+                name="summits_summit_compare_draft",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _working_draft_or_404(self, request, object_id):
+        live = super().get_object(request, unquote(object_id))
+        draft = Summit.objects.filter(draft_of=live).first() if live is not None else None
+        if draft is None:
+            raise Http404
+        return live, draft
+
+    def discard_draft_view(self, request, object_id):
+        live, draft = self._working_draft_or_404(request, object_id)
+        if not self.has_change_permission(request, draft):
+            raise PermissionDenied
+        if request.method == "POST":
+            services.discard_working_draft(draft, user=request.user)
+            self.message_user(
+                request,
+                _("The working draft is discarded; the live version stays."),
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:summits_summit_change", args=[live.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "summit": live,
+            "title": _("Discard the working draft of “%(title)s”") % {"title": live.title},
+        }
+        return TemplateResponse(request, "admin/summits/summit/discard_draft.html", context)
+
+    def compare_draft_view(self, request, object_id):
+        live, draft = self._working_draft_or_404(request, object_id)
+        if not self.has_view_or_change_permission(request, live):
+            raise PermissionDenied
+        return self.render_compare(
+            request,
+            live,
+            compare.snapshot_from_summit(live),
+            compare.snapshot_from_summit(draft),
+            title=_("Working draft of “%(title)s” against the live version")
+            % {"title": live.title},
+            old_label=_("Live"),
+            new_label=_("Working draft"),
+        )
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Restoring a revision: a confirmation page, then a new save made from the old data."""
         summit = self.get_object(request, unquote(object_id))
@@ -434,25 +639,19 @@ class SummitAdmin(EditorialLock, SummitSortableAdminBase, CompareVersionAdmin):
             raise PermissionDenied
         version = get_object_or_404(Version.objects.get_for_object(summit), pk=version_id)
         if request.method == "POST":
+            date = date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
             with reversion.create_revision():
                 reversion.set_user(request.user)
-                reversion.set_comment(
-                    _("Restored the version of %(date)s")
-                    % {
-                        "date": date_format(
-                            localtime(version.revision.date_created), "DATETIME_FORMAT"
-                        )
-                    }
+                reversion.set_comment(_("Restored the version of %(date)s") % {"date": date})
+                written = services.restore_revision(summit, version.revision, user=request.user)
+            if written.draft_of_id:
+                message = _(
+                    "The version of %(date)s is restored into the working draft; readers see "
+                    "it once an editor publishes the changes."
                 )
-                services.restore_revision(summit, version.revision, user=request.user)
-            self.message_user(
-                request,
-                _("The version of %(date)s is restored, as a new revision.")
-                % {
-                    "date": date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
-                },
-                messages.SUCCESS,
-            )
+            else:
+                message = _("The version of %(date)s is restored, as a new revision.")
+            self.message_user(request, message % {"date": date}, messages.SUCCESS)
             return redirect(reverse("admin:summits_summit_change", args=[summit.pk]))
         return self._confirm_restore(request, summit, version, recover=False)
 
@@ -591,14 +790,71 @@ class ItemAdmin(EditorialLock, admin.ModelAdmin):
         # The list shows each item's topic by name, kept per language (django-parler).
         return super().get_queryset(request).prefetch_related("topic__translations")
 
+    change_form_template = "admin/summits/item_change_form.html"
+
     def has_add_permission(self, request, obj=None):
         return False  # items are added on their summit's page, where their passage is checked
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The item's summit holds the history: an item page's save is a revision of it.
+    def has_change_permission(self, request, obj=None):
+        # A live summit's item changes in the summit's working draft (edit_in_draft_view).
+        return super().has_change_permission(request, obj) and not (
+            obj is not None and is_live_edition(obj.summit)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and is_live_edition(obj.summit)
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/edit-in-draft/",
+                self.admin_site.admin_view(self.edit_in_draft_view),
+                name=f"summits_{self.opts.model_name}_edit_in_draft",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        item = self.get_object(request, unquote(object_id))
+        copy = getattr(item, "draft_copy", None) if item is not None else None
+        if copy is not None:
+            # The summit has a working draft: its copy of this item is the one to edit.
+            return redirect(self._change_url(copy))
+        extra_context = {
+            **(extra_context or {}),
+            "edited_in_draft": item is not None and is_live_edition(item.summit),
+            "may_edit_draft": item is not None
+            and workflow.can_edit(request.user, item.summit)
+            and super().has_change_permission(request, item),
+        }
         with reversion.create_revision(manage_manually=False):
+            # The item's summit holds the history: an item page's save is a revision of it.
             reversion.set_user(request.user)
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return super().change_view(request, object_id, form_url, extra_context)
+
+    def edit_in_draft_view(self, request, object_id):
+        """Opens the working draft of the item's live summit (if it has none), and its copy
+        of the item for editing. POST only: opening a draft writes it."""
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            raise Http404
+        if request.method != "POST":
+            return redirect(self._change_url(item))
+        if not (
+            super().has_change_permission(request, item)
+            and workflow.can_edit(request.user, item.summit)
+        ):
+            raise PermissionDenied
+        if is_live_edition(item.summit) and not hasattr(item.summit, "working_draft"):
+            services.start_working_draft(item.summit, user=request.user)
+        copy = Item.objects.filter(live_item=item).first()
+        return redirect(self._change_url(copy or item))
+
+    def _change_url(self, item):
+        kind_admin = "agreement" if item.kind == ItemKind.AGREEMENT else "dispute"
+        return reverse(f"admin:summits_{kind_admin}_change", args=[item.pk])
 
     def save_model(self, request, obj, form, change):
         form.summit_change = services.SummitChange(obj.summit, user=request.user)

@@ -245,6 +245,22 @@ def html_to_text(html: str) -> str:
     return _render(html).text
 
 
+def html_to_paragraphs(html: str) -> list[str]:
+    """The text of html_to_text() cut where one block ends and the next begins: joined with
+    one space, the paragraphs are that text again."""
+    rendering = _render(html)
+    paragraphs = []
+    start = 0
+    for index, origin in enumerate(rendering.origins):
+        # Only the space that separates two blocks comes from no character of the source.
+        if origin is None:
+            paragraphs.append(rendering.text[start:index])
+            start = index + 1
+    if rendering.text:
+        paragraphs.append(rendering.text[start:])
+    return paragraphs
+
+
 def normalize_quote(text: str) -> str:
     return " ".join(text.split())
 

@@ -154,6 +154,15 @@ class SummitAdminForm(ConcurrentEditForm, forms.ModelForm):
     def conflict_label(self):
         return _("summit")
 
+    def clean_slug(self):
+        # The database's constraint leaves working drafts out, so it is checked here too: a
+        # draft's address is its summit's, and it must stay free of every other summit's.
+        slug = self.cleaned_data["slug"]
+        summit_pk = self.instance.draft_of_id or self.instance.pk
+        if Summit.objects.editions().filter(slug=slug).exclude(pk=summit_pk).exists():
+            raise ValidationError(_("Another summit has this address."), code="unique")
+        return slug
+
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is not None:

@@ -87,7 +87,18 @@ class Topic(TranslatableModel):
 class Summit(models.Model):
     title = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("The last part of the page's address.")
+        _("slug"), max_length=200, help_text=_("The last part of the page's address.")
+    )
+    # A working draft of a live summit: its changes, which readers and partners see only once
+    # an editor publishes them (summits.services.publish_changes). Never shown to readers.
+    draft_of = models.OneToOneField(
+        "self",
+        verbose_name=_("working draft of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_draft",
     )
     teaser = models.TextField(_("teaser"), max_length=600, blank=True)
     body = ProseEditorField(
@@ -183,6 +194,18 @@ class Summit(models.Model):
         verbose_name_plural = _("summits")
         permissions = [("publish_summit", _("Can publish, unpublish and archive summits"))]
         constraints = [
+            # A working draft has its summit's address until the changes are published.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="summit_slug_unique",
+                violation_error_message=_("Another summit has this address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True)
+                | Q(status__in=[SummitStatus.DRAFT, SummitStatus.REVIEW]),
+                name="summit_working_draft_is_not_published",
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="summit_end_date_not_before_start_date",
@@ -236,7 +259,8 @@ class Summit(models.Model):
     @property
     def is_live(self):
         return (
-            self.status == SummitStatus.PUBLISHED
+            self.draft_of_id is None
+            and self.status == SummitStatus.PUBLISHED
             and self.publish_at is not None
             and self.publish_at <= timezone.now()
         )
@@ -324,6 +348,16 @@ class Item(models.Model):
         editable=False,
     )
     anchor_score = models.FloatField(default=1.0, editable=False)
+    # In a working draft: the live summit's item this one changes. Publishing the changes
+    # writes them onto that item, so that its id (the page's #item-<id>, the API's) stays.
+    live_item = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="draft_copy",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -26,7 +26,7 @@ MAX_SEARCH_WORDS = 12
 def is_published() -> Q:
     """The condition a summit meets when a reader may see it: published, and its publish_at
     has come. Summit.objects.published() applies it; nothing else defines it."""
-    return Q(status=SummitStatus.PUBLISHED, publish_at__lte=timezone.now())
+    return Q(status=SummitStatus.PUBLISHED, publish_at__lte=timezone.now(), draft_of__isnull=True)
 
 
 class SummitQuerySet(models.QuerySet):
@@ -41,6 +41,10 @@ class SummitQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             before_summits_delete(self)
             return super().delete()
+
+    def editions(self):
+        """Summits as editors list them: each once, its working draft (if any) not beside it."""
+        return self.filter(draft_of__isnull=True)
 
     def scheduled(self):
         return self.filter(status=SummitStatus.PUBLISHED, publish_at__gt=timezone.now())

@@ -139,7 +139,7 @@ class SummitChange:
         if (
             user is not None
             and self.before is not None
-            and not workflow.can_edit(user, self.before)
+            and not workflow.can_write(user, self.before)
         ):
             raise PermissionDenied(_("Only editors change a summit that is published or archived."))
 
@@ -183,6 +183,15 @@ def summit_change(summit: Summit, *, user=None):
         change = SummitChange(summit, user=user)
         yield change
         change.finish()
+
+
+def is_edited_in_a_draft(summit: Summit) -> bool:
+    """Whether a change of `summit` goes into a working draft: it is published as stored."""
+    return (
+        summit.pk is not None
+        and summit.draft_of_id is None
+        and Summit.objects.filter(pk=summit.pk, status=SummitStatus.PUBLISHED).exists()
+    )
 
 
 def save_summit(summit: Summit, *, user=None) -> None:
@@ -357,21 +366,28 @@ def record_item_update(
     return update
 
 
-def restore_revision(summit: Summit, revision, *, user=None) -> AnchorReport:
+def restore_revision(summit: Summit, revision, *, user=None) -> Summit:
     """Brings back the summit's content as `revision` holds it, as a new change.
 
     Wagtail's revert_to_revision is the model: the old data is read and saved anew, never
     written raw. The summit keeps its state, address and language; the version moves forward
-    and everything derived is computed again from the restored content.
+    and everything derived is computed again from the restored content. A live summit's
+    content is restored into its working draft: readers see it once an editor publishes it.
+    Returns the summit written: the summit itself, or the live one's working draft.
     """
     data = _revision_data(revision, summit.pk)
     with transaction.atomic():
+        if is_edited_in_a_draft(summit):
+            summit = Summit.objects.filter(draft_of=summit).first() or start_working_draft(
+                summit, user=user
+            )
         change = SummitChange(summit, user=user)
         for name in RESTORED_SUMMIT_FIELDS:
             setattr(summit, name, data.summit[name])
         change.save()
         _restore_relations(summit, data)
-        return change.finish()
+        change.finish()
+    return summit
 
 
 def recover_summit(version, *, user=None) -> Summit:
@@ -448,11 +464,19 @@ def _restore_relations(summit: Summit, data: _RevisionData) -> None:
 
     summit.participants.set(Participant.objects.filter(pk__in=data.summit.get("participants", [])))
     summit.topics.set(Topic.objects.filter(pk__in=data.summit.get("topics", [])))
-    current = {item.pk: item for item in summit.items.all()}
+    # A working draft's items stand for the live summit's items they change.
+    live_ids = (
+        set(Item.objects.filter(summit=summit.draft_of_id).values_list("pk", flat=True))
+        if summit.draft_of_id
+        else set()
+    )
+    current = {item.live_item_id or item.pk: item for item in summit.items.all()}
     restored = []
     for row in data.items:
         item = current.pop(row["id"], None)
-        if item is None:
+        if item is None and row["id"] in live_ids:
+            item = Item(summit=summit, live_item_id=row["id"])
+        elif item is None:
             taken = Item.objects.filter(pk=row["id"]).exists()
             item = Item(pk=None if taken else row["id"], summit=summit)
         for name in RESTORED_ITEM_FIELDS:
@@ -485,3 +509,146 @@ def _replace_rows(model, summit, rows, parent_field, new_parent_ids):
             obj.pk = None
         # save(), not bulk_create(): django-reversion records each row in the new revision.
         obj.save()
+
+
+# What publishing a working draft writes onto its live summit: the content, and the address,
+# language and translation link an editor may have changed in the draft.
+PUBLISHED_SUMMIT_FIELDS = [*RESTORED_SUMMIT_FIELDS, "slug", "language", "original_id"]
+_COPIED_ROW_FIELDS = {
+    Stance: ["participant_id", "position", "quote", "source_name", "source_url"],
+    ItemUpdate: ["date", "status", "note", "source_name", "source_url"],
+    Correction: ["published_at", "text"],
+}
+
+
+def start_working_draft(
+    live: Summit,
+    *,
+    user=None,
+    edited: Summit | None = None,
+    items: list[Item] | None = None,
+    corrections: list[Correction] | None = None,
+    participants=None,
+    topics=None,
+    status=SummitStatus.DRAFT,
+) -> Summit:
+    """Opens the working draft of a live summit, where its changes wait for an editor.
+
+    The draft holds the summit as stored, or its unsaved state as a form edited it (`edited`,
+    its `items` and `corrections` in the form's order, chosen `participants` and `topics`).
+    Nothing readers or partners see changes: the live rows are not written.
+    """
+    with transaction.atomic():
+        stored = _stored_state(live.pk)
+        if stored is None or stored.status != SummitStatus.PUBLISHED:
+            raise PublishError(_("Only a published summit is edited in a working draft."))
+        if user is not None and not workflow.can_edit(user, stored):
+            raise PermissionDenied
+        if Summit.objects.filter(draft_of=live).exists():
+            raise PublishError(_("This summit has a working draft already."))
+        source = edited or live
+        draft = Summit(
+            draft_of=live,
+            status=status,
+            publish_at=None,
+            **{name: getattr(source, name) for name in PUBLISHED_SUMMIT_FIELDS},
+        )
+        draft_change = SummitChange(draft, user=user)
+        draft_change.save()
+        draft.participants.set(live.participants.all() if participants is None else participants)
+        draft.topics.set(live.topics.all() if topics is None else topics)
+        if items is None:
+            items = list(live.items.order_by("kind", "position"))
+        copies = []
+        for item in items:
+            draft_item = Item(
+                summit=draft,
+                live_item_id=item.pk,
+                **{name: getattr(item, name) for name in RESTORED_ITEM_FIELDS},
+            )
+            copies.append((draft_item, item.pk))
+        for kind in ItemKind:
+            save_items_in_order([item for item, _pk in copies if item.kind == kind], [])
+        by_live_pk = {live_pk: item.pk for item, live_pk in copies if live_pk is not None}
+        for model in (Stance, ItemUpdate):
+            for row in model.objects.filter(item_id__in=by_live_pk):
+                _copy_row(row, item_id=by_live_pk[row.item_id])
+        for correction in live.corrections.all() if corrections is None else corrections:
+            _copy_row(correction, summit=draft)
+        draft_change.finish()
+    return draft
+
+
+def _copy_row(row, **parent):
+    model = type(row)
+    model.objects.create(
+        **parent, **{name: getattr(row, name) for name in _COPIED_ROW_FIELDS[model]}
+    )
+
+
+def publish_changes(draft: Summit, *, user=None) -> Summit:
+    """Makes the working draft's changes live at once, and closes the draft.
+
+    The live summit keeps its id and its items keep theirs (the page's #item-<id>, the API's
+    ids, the annotation ids): the draft's changes are written onto them. Partners polling
+    with updated_since see one change.
+    """
+    require_publish_permission(user)
+    with transaction.atomic():
+        live = Summit.objects.select_for_update().get(pk=draft.draft_of_id)
+        orphaned = list(draft.items.filter(anchor_state=AnchorState.ORPHANED))
+        if orphaned:
+            raise PublishError(orphaned_items_message(orphaned))
+        data = _draft_data(draft)
+        if Summit.objects.editions().filter(slug=data.summit["slug"]).exclude(pk=live.pk).exists():
+            raise PublishError(
+                _("Another summit has the address “%(slug)s”; change it in the draft first.")
+                % {"slug": data.summit["slug"]}
+            )
+        change = SummitChange(live, user=user)
+        draft.delete()
+        for name in PUBLISHED_SUMMIT_FIELDS:
+            setattr(live, name, data.summit[name])
+        change.save()
+        _restore_relations(live, data)
+        change.finish()
+    return live
+
+
+def discard_working_draft(draft: Summit, *, user=None) -> Summit:
+    """Drops the working draft's changes; the live summit stays as it is."""
+    with transaction.atomic():
+        SummitChange(draft, user=user)
+        live = draft.draft_of
+        draft.delete()
+    return live
+
+
+def _draft_data(draft: Summit) -> _RevisionData:
+    """The draft's rows in the form a revision gives them, under the live items' ids."""
+
+    def values(obj):
+        return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+    items = list(draft.items.order_by("kind", "position"))
+    # An item new in the draft keeps the id it has there; its row goes with the draft.
+    identity = {item.pk: item.live_item_id or item.pk for item in items}
+    summit = values(draft)
+    summit["participants"] = list(draft.participants.values_list("pk", flat=True))
+    summit["topics"] = list(draft.topics.values_list("pk", flat=True))
+    return _RevisionData(
+        summit=summit,
+        items=[{**values(item), "id": identity[item.pk]} for item in items],
+        stances=[
+            {**values(row), "id": None, "item_id": identity[row.item_id]}
+            for row in Stance.objects.filter(item__summit=draft)
+        ],
+        updates=[
+            {**values(row), "id": None, "item_id": identity[row.item_id]}
+            for row in ItemUpdate.objects.filter(item__summit=draft)
+        ],
+        corrections=[
+            {**values(row), "id": None, "summit_id": summit["id"]}
+            for row in draft.corrections.all()
+        ],
+    )

@@ -115,7 +115,7 @@ def summit_preview(request, slug):
     # Anyone but an editor gets a plain 404: a draft's existence is not to be revealed.
     if not request.user.has_perm("summits.view_summit"):
         raise Http404
-    summit = get_object_or_404(Summit.objects.with_page_data(), slug=slug)
+    summit = get_object_or_404(Summit.objects.editions(), slug=slug)
     return preview_response(request, summit)
 
 
@@ -125,11 +125,15 @@ def signed_preview(request, token):
     pk = previews.summit_pk(token)
     if pk is None:
         raise Http404
-    summit = get_object_or_404(Summit.objects.with_page_data(), pk=pk)
+    summit = get_object_or_404(Summit.objects.editions(), pk=pk)
     return preview_response(request, summit)
 
 
 def preview_response(request, summit):
+    """The summit as it will read once its changes are live: its working draft, if any."""
+    summit = Summit.objects.with_page_data().filter(
+        draft_of=summit
+    ).first() or Summit.objects.with_page_data().get(pk=summit.pk)
     response = HttpResponse(render_summit_page(request, summit, preview=True))
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Content-Language"] = summit.language

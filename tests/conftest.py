@@ -3,7 +3,9 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from rest_framework.test import APIClient
 
+from summits.partners import PartnerKey
 from tests import factories
 
 
@@ -44,4 +46,20 @@ def reporter_client(reporter):
 def editor_client(editor):
     client = Client()
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def partner_key(db):
+    """A usable key record; its secret is on `partner_key.key` for the test's requests."""
+    record, key = PartnerKey.objects.create_key("Partner Daily", rate_limit="10000/hour")
+    record.key = key
+    return record
+
+
+@pytest.fixture
+def api(partner_key):
+    """A partner's client of the API, with its key."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {partner_key.key}")
     return client

@@ -296,6 +296,20 @@ def test_reporter_cannot_change_a_published_summit_with_a_crafted_post(
 ):
     summit = factories.PublishedSummitFactory()
     data = form_data(editor_client.get(change_url(summit)))
+    data.update(title="Rewritten by a reporter", _publish_changes="on", status="archived")
+
+    response = reporter_client.post(change_url(summit), data)
+
+    # The reporter's change waits in the working draft; nothing live moved.
+    assert response.status_code == 302
+    summit.refresh_from_db()
+    assert summit.title != "Rewritten by a reporter" and summit.is_live
+    assert summit.working_draft.title == "Rewritten by a reporter"
+
+
+def test_reporter_cannot_change_an_archived_summit(reporter_client, editor_client):
+    summit = factories.SummitFactory(status=SummitStatus.ARCHIVED)
+    data = form_data(editor_client.get(change_url(summit)))
     data["title"] = "Rewritten by a reporter"
 
     response = reporter_client.post(change_url(summit), data)

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from summits import services
+from summits.choices import SummitStatus
+from summits.models import Item, Summit
 from tests import factories
 from tests.admin_forms import add_inline_row, form_data
 
@@ -128,29 +130,71 @@ def test_item_page_query_count_is_constant(editor_client, django_assert_max_num_
         editor_client.get(dispute_url(dispute))
 
 
-def test_deleting_an_item_on_its_own_page_updates_the_article(editor_client, client):
-    summit = factories.PublishedSummitFactory()
+def test_deleting_an_item_on_its_own_page_updates_the_article(editor_client):
+    summit = factories.SummitFactory(status=SummitStatus.REVIEW)
     item = factories.ItemFactory(summit=summit, title="Soon gone")
-    services.render_summit(summit)
-    assert "Soon gone" in client.get(summit.get_absolute_url()).content.decode()
+    assert f'id="passage-{item.pk}"' in Summit.objects.get().body_html
 
     editor_client.post(reverse("admin:summits_agreement_delete", args=[item.pk]), {"post": "yes"})
 
-    assert "Soon gone" not in client.get(summit.get_absolute_url()).content.decode()
+    summit = Summit.objects.get()
+    assert f'id="passage-{item.pk}"' not in summit.body_html
+    assert "Soon gone" not in summit.search_document
 
 
-def test_bulk_deleting_items_updates_their_articles(editor_client, client):
-    summit = factories.PublishedSummitFactory()
+def test_bulk_deleting_items_updates_their_articles(editor_client):
+    summit = factories.SummitFactory(status=SummitStatus.REVIEW)
     item = factories.ItemFactory(summit=summit, title="Bulk gone")
-    services.render_summit(summit)
-    assert "Bulk gone" in client.get(summit.get_absolute_url()).content.decode()
 
     editor_client.post(
         reverse("admin:summits_agreement_changelist"),
         {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"},
     )
 
-    assert "Bulk gone" not in client.get(summit.get_absolute_url()).content.decode()
+    assert not Item.objects.exists()
+    assert "Bulk gone" not in Summit.objects.get().search_document
+
+
+def test_a_live_summits_item_is_deleted_only_in_its_working_draft(editor_client, client):
+    summit = factories.PublishedSummitFactory()
+    item = factories.ItemFactory(summit=summit, title="Stays live")
+
+    page = editor_client.post(
+        reverse("admin:summits_agreement_delete", args=[item.pk]), {"post": "yes"}
+    )
+    editor_client.post(
+        reverse("admin:summits_agreement_changelist"),
+        {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"},
+    )
+
+    assert page.status_code == 403
+    assert Item.objects.filter(pk=item.pk).exists()
+    assert "Stays live" in client.get(summit.get_absolute_url()).content.decode()
+
+
+def test_a_live_summits_item_page_opens_the_working_draft_to_edit_it(editor_client, client):
+    summit = factories.PublishedSummitFactory()
+    item = factories.ItemFactory(summit=summit, title="Live title")
+    page = editor_client.get(agreement_url(item))
+    assert "Edit in the working draft" in page.content.decode()
+
+    response = editor_client.post(reverse("admin:summits_agreement_edit_in_draft", args=[item.pk]))
+
+    copy = Item.objects.get(live_item=item)
+    assert response.url == agreement_url(copy)
+    data = form_data(editor_client.get(agreement_url(copy)))
+    add_inline_row(data, "updates", date="2022-02-24", status="broken", note="<p>Over.</p>")
+    assert (
+        editor_client.post(agreement_url(copy), dict(data, title="Draft title")).status_code == 302
+    )
+    # Readers keep the live item until the changes are published; then it has its id still.
+    assert "Draft title" not in client.get(summit.get_absolute_url()).content.decode()
+    services.publish_changes(copy.summit, user=factories.editor())
+    item.refresh_from_db()
+    assert (item.title, item.status) == ("Draft title", "broken")
+    assert "Draft title" in client.get(summit.get_absolute_url()).content.decode()
+    # The live item's page now sends the editor to the draft only while one is open.
+    assert editor_client.get(agreement_url(item)).status_code == 200
 
 
 def test_a_summit_form_opened_before_an_item_edit_does_not_write_the_item_back(editor_client):

@@ -1,10 +1,8 @@
-"""Fixtures of the partner API tests: keys, an authenticated client, summits with content."""
+"""Fixtures of the partner API tests: summits with content (keys and the client: ../conftest.py)."""
 
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
-from summits.partners import PartnerKey
 from tests import factories
 
 
@@ -14,21 +12,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def partner_key(db):
-    """A usable key record; its secret is on `partner_key.key` for the test's requests."""
-    record, key = PartnerKey.objects.create_key("Partner Daily", rate_limit="10000/hour")
-    record.key = key
-    return record
-
-
-@pytest.fixture
-def api(partner_key):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {partner_key.key}")
-    return client
 
 
 def full_summit(**kwargs):

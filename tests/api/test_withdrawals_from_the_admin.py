@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from summits.choices import SummitStatus
+from summits.models import Summit
 from summits.partners import Withdrawal
 from tests import factories
 from tests.admin_forms import form_data
@@ -24,14 +25,27 @@ def test_unpublish_and_archive_actions_leave_tombstones(editor_client):
     assert reasons() == [("a", "unpublished"), ("b", "archived")]
 
 
-def test_status_changed_on_the_form_leaves_a_tombstone(editor_client):
+def test_archiving_a_live_summit_leaves_a_tombstone(editor_client):
+    factories.PublishedSummitFactory(slug="geneva")
+    summit = Summit.objects.get()
+    response = editor_client.post(
+        CHANGELIST, {"action": "archive_selected", "_selected_action": [summit.pk]}
+    )
+    assert response.status_code == 302
+    assert reasons() == [("geneva", "archived")]
+
+
+def test_a_status_posted_on_a_live_summits_form_changes_nothing_live(editor_client):
+    """A live summit's state changes by the workflow's actions; its form saves a draft."""
     summit = factories.PublishedSummitFactory(slug="geneva")
     url = reverse("admin:summits_summit_change", args=[summit.pk])
     data = form_data(editor_client.get(url))
     data["status"] = SummitStatus.ARCHIVED
     response = editor_client.post(url, data)
     assert response.status_code == 302
-    assert reasons() == [("geneva", "archived")]
+    summit.refresh_from_db()
+    assert summit.is_live
+    assert reasons() == []
 
 
 def test_delete_from_the_summit_page_leaves_a_tombstone(editor_client):

@@ -206,20 +206,70 @@ def test_an_added_agreement_is_anchored_and_a_passage_not_in_the_article_is_refu
     ]
 
 
-def test_reporter_may_only_submit_a_draft_and_only_view_a_published_summit(
+def test_reporter_may_only_submit_a_draft_and_only_view_an_archived_summit(
     reporter_page, live_server
 ):
     page = reporter_page
     open_change_page(page, live_server, factories.SummitFactory())
     expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])
 
-    published = factories.PublishedSummitFactory()
-    page.goto(live_server.url + reverse("admin:summits_summit_change", args=[published.pk]))
+    archived = factories.SummitFactory(status=SummitStatus.ARCHIVED)
+    page.goto(live_server.url + reverse("admin:summits_summit_change", args=[archived.pk]))
     expect(page.locator("h1")).to_have_text("View summit")
     expect(page.locator('input[type="submit"]')).to_have_count(0)
     expect(page.locator('[contenteditable="true"], textarea, input[type="text"]')).to_have_count(0)
+
+
+def test_reporter_edits_a_live_summit_in_its_draft_and_submits_it_for_review(
+    reporter_page, live_server
+):
+    page = reporter_page
+    published = factories.PublishedSummitFactory(title="Live headline")
+    open_change_page(page, live_server, published)
+    expect(page.locator(".workflow-notice")).to_contain_text("This summit is live.")
+    expect(page.locator('input[name="_publish_changes"]')).to_have_count(0)
+    page.locator("#id_title").fill("A reporter's headline")
+
+    with page.expect_navigation():
+        page.locator('input[name="_submit"]').click()
+
     published.refresh_from_db()
-    assert published.status == SummitStatus.PUBLISHED
+    assert (published.status, published.title) == (SummitStatus.PUBLISHED, "Live headline")
+    assert published.working_draft.status == SummitStatus.REVIEW
+    expect(page.locator(".messagelist")).to_contain_text("wait for review")
+
+
+def test_an_editor_publishes_the_changes_of_a_live_summit_and_readers_see_them_at_once(
+    editor_page, live_server, api
+):
+    page = editor_page
+    live = factories.PublishedSummitFactory(title="Live headline", slug="geneva")
+    item = factories.ItemFactory(summit=live, title="Ambassadors", quote=factories.PASSAGES[0])
+    reader = page.context.new_page()
+    article = live_server.url + live.get_absolute_url()
+    entry = f"/api/v1/summits/{live.slug}/"
+
+    open_change_page(page, live_server, live)
+    page.locator("#id_title").fill("Edited headline")
+    page.locator("#id_items-0-title").fill("Ambassadors go back")
+    save_and_continue(page)
+    expect(page.locator(".workflow-notice")).to_contain_text("working draft of a live summit")
+    reader.goto(article)
+    expect(reader.locator("h1")).to_have_text("Live headline")
+    assert api.get(entry).json()["title"] == "Live headline"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.locator('input[name="_publish_changes"]').click()
+
+    expect(page.locator(".messagelist")).to_contain_text("The changes are live.")
+    # A reload revalidates: the page's own minute of max-age is for readers' caches.
+    reader.reload()
+    expect(reader.locator("h1")).to_have_text("Edited headline")
+    expect(reader.locator(f"#item-{item.pk}")).to_contain_text("Ambassadors go back")
+    published = api.get(entry).json()
+    assert published["title"] == "Edited headline"
+    assert [row["id"] for row in published["items"]] == [item.pk]
 
 
 def test_save_button_is_reached_with_tab_and_shows_focus(editor_page, live_server):
