@@ -228,3 +228,21 @@ def test_deleting_a_live_summit_deletes_its_draft_and_withdraws_it(editor_client
 
     assert not Summit.objects.exists()
     assert list(Withdrawal.objects.values_list("slug", "reason")) == [("geneva", "deleted")]
+
+
+@pytest.mark.parametrize("view", ["change", "compare_draft", "discard_draft"])
+def test_a_working_drafts_pages_make_a_constant_number_of_queries(
+    view, editor_client, django_assert_max_num_queries
+):
+    summit = factories.PublishedSummitFactory()
+    factories.ItemFactory(summit=summit, quote=factories.PASSAGES[0])
+    services.start_working_draft(summit)
+    url = reverse(f"admin:summits_summit_{view}", args=[summit.pk])
+    with django_assert_max_num_queries(60) as few:
+        assert editor_client.get(url).status_code == 200
+    draft = Summit.objects.get(draft_of=summit)
+    factories.ItemFactory.create_batch(12, summit=draft)
+    factories.DisputeFactory.create_batch(8, summit=draft)
+    factories.CorrectionFactory.create_batch(3, summit=draft)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert editor_client.get(url).status_code == 200
