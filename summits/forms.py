@@ -243,7 +243,46 @@ class ItemInlineForm(ConcurrentEditForm, forms.ModelForm):
         return self.instance.get_kind_display().lower() if self.instance.kind else _("item")
 
 
-class ItemFormSet(CustomInlineFormSet):
+class LoadedRowField(forms.ModelChoiceField):
+    """An inline row's hidden id, found among the rows its formset loaded in one query.
+
+    Django's own field looks each submitted id up with a query of its own, one per row; an id
+    the formset did not load (a row deleted meanwhile, a crafted id) is still looked up so.
+    """
+
+    def __init__(self, formset, queryset, **kwargs):
+        self.formset = formset
+        super().__init__(queryset, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            key = self.queryset.model._meta.pk.to_python(value)
+        except ValidationError:
+            key = None
+        loaded = self.formset._existing_object(key) if key is not None else None
+        return loaded if loaded is not None else super().to_python(value)
+
+
+class RowsLoadedOnceFormSet(BaseInlineFormSet):
+    """An inline formset whose submitted rows cost one query in all, not one each."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            form.fields[name] = LoadedRowField(
+                self,
+                field.queryset,
+                initial=field.initial,
+                required=False,
+                widget=field.widget,
+            )
+
+
+class ItemFormSet(RowsLoadedOnceFormSet, CustomInlineFormSet):
     """Validates each new or changed passage against the article as submitted in the same save."""
 
     def __init__(self, *args, **kwargs):
@@ -292,7 +331,7 @@ class ItemFormSet(CustomInlineFormSet):
             raise ValidationError(services.orphaned_items_message(orphaned), code="orphaned")
 
 
-class StanceFormSet(BaseInlineFormSet):
+class StanceFormSet(RowsLoadedOnceFormSet):
     """Offers the summit's participants, loaded once for every row of the dispute's stances."""
 
     def __init__(self, *args, **kwargs):
@@ -316,8 +355,13 @@ class StanceFormSet(BaseInlineFormSet):
             field = form.fields["participant"]
             field.queryset = participants
             if self._participant_choices is None:
-                self._participant_choices = list(field.choices)
+                self._participant_choices = evaluate_choices(field)
             set_choices(field, self._participant_choices)
+
+
+def evaluate_choices(field):
+    # Through iter(): list(field.choices) would first ask for its length, which is a COUNT.
+    return list(iter(field.choices))
 
 
 def set_choices(field, choices):
@@ -335,6 +379,6 @@ def share_choices(forms_, field_name):
     if hasattr(field.queryset.model, "_parler_meta"):
         # Each option shows a name kept per language (django-parler): all of them at once.
         field.queryset = field.queryset.prefetch_related("translations")
-    choices = list(field.choices)
+    choices = evaluate_choices(field)
     for form in forms_:
         set_choices(form.fields[field_name], choices)

@@ -120,6 +120,7 @@ def test_item_page_query_count_is_constant(editor_client, django_assert_max_num_
     stance = factories.StanceFactory(item=dispute)
     dispute.summit.participants.add(stance.participant)
     factories.ItemUpdateFactory(item=dispute, status="narrowed")
+    editor_client.get(dispute_url(dispute))  # once-per-process lookups are not measured
     with django_assert_max_num_queries(30) as few:
         editor_client.get(dispute_url(dispute))
     for _ in range(10):
@@ -218,6 +219,7 @@ def test_agreement_changelist_query_count_is_constant(editor_client, django_asse
     changelist = reverse("admin:summits_agreement_changelist")
     summit = factories.SummitFactory()
     factories.ItemFactory(summit=summit, topic=factories.TopicFactory())
+    editor_client.get(changelist)  # once-per-process lookups are not measured
     with django_assert_max_num_queries(16) as few:
         editor_client.get(changelist)
     # Each with a topic of its own, shown by name (names per language in another table).

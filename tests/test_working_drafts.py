@@ -236,8 +236,11 @@ def test_a_working_drafts_pages_make_a_constant_number_of_queries(
 ):
     summit = factories.PublishedSummitFactory()
     factories.ItemFactory(summit=summit, quote=factories.PASSAGES[0])
+    factories.DisputeFactory(summit=summit)
+    factories.CorrectionFactory(summit=summit)
     services.start_working_draft(summit)
     url = reverse(f"admin:summits_summit_{view}", args=[summit.pk])
+    editor_client.get(url)  # once-per-process lookups (content types) are not what is measured
     with django_assert_max_num_queries(60) as few:
         assert editor_client.get(url).status_code == 200
     draft = Summit.objects.get(draft_of=summit)
