@@ -33,7 +33,14 @@ from . import (
 )
 from .api import admin as api_admin  # noqa: F401  (registers the partner keys' admin)
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
-from .forms import ItemFormSet, ItemInlineForm, StanceFormSet, SummitAdminForm
+from .forms import (
+    ItemFormSet,
+    ItemInlineForm,
+    RowsLoadedOnceFormSet,
+    StanceFormSet,
+    SummitAdminForm,
+)
+from .livepreview import LivePreviewMixin
 from .models import (
     Agreement,
     Correction,
@@ -194,6 +201,7 @@ class DisputeInline(ItemInline):
 
 class CorrectionInline(InlineEditorialLock, admin.TabularInline):
     model = Correction
+    formset = RowsLoadedOnceFormSet
     extra = 0
     fields = ["published_at", "text"]
 
@@ -227,7 +235,11 @@ EDITED_IN_DRAFT_VIEWS = {"summits_summit_change", "summits_summit_live_preview"}
 
 @admin.register(Summit)
 class SummitAdmin(
-    compare.ReadableCompareMixin, EditorialLock, SummitSortableAdminBase, CompareVersionAdmin
+    LivePreviewMixin,
+    compare.ReadableCompareMixin,
+    EditorialLock,
+    SummitSortableAdminBase,
+    CompareVersionAdmin,
 ):
     form = SummitAdminForm
     inlines = [AgreementInline, DisputeInline, CorrectionInline]
@@ -756,6 +768,7 @@ class StanceInline(InlineEditorialLock, admin.StackedInline):
 
 class ItemUpdateInline(InlineEditorialLock, admin.StackedInline):
     model = ItemUpdate
+    formset = RowsLoadedOnceFormSet
     extra = 0
     fields = [("date", "status"), "note", ("source_name", "source_url")]
 

@@ -15,12 +15,12 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, Value
-from django.utils import timezone, translation
-from django.utils.html import format_html, strip_tags
+from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import annotate, conf, partners, workflow
+from . import conf, partners, rendering, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
 from .models import Correction, Item, ItemUpdate, Stance, Summit
 
@@ -231,10 +231,7 @@ def render_summit(
     marks it changed: its cached pages and API entries renew, partners fetch it again."""
     if items is None:
         items = list(summit.items.select_related("topic").order_by("kind", "position"))
-    with translation.override(summit.language):
-        summit.body_html = annotate.highlight(
-            summit.body, [_highlight(item) for item in items if item.anchor_start is not None]
-        )
+    summit.body_html = rendering.annotated_body(summit, items)
     summit.search_document = "\n".join(
         [summit.title, summit.teaser, summit.body_text]
         + [part for item in items for part in (item.title, strip_tags(item.summary), item.quote)]
@@ -252,26 +249,6 @@ def render_summit(
             Value(summit.search_document), config=Value(conf.search_config(summit.language))
         )
     Summit.objects.filter(pk=summit.pk).update(**changes)
-
-
-def _highlight(item: Item) -> annotate.Highlight:
-    return annotate.Highlight(
-        item.anchor_start,
-        item.anchor_end,
-        {
-            "id": f"passage-{item.pk}",
-            "class": f"passage passage--{item.kind}",
-            "data-item": str(item.pk),
-        },
-        after=format_html(
-            '<a class="passage-ref passage-ref--{kind}" href="#item-{pk}">'
-            '<span class="visually-hidden">{kind_label}: </span>{label}</a>',
-            kind=item.kind,
-            pk=item.pk,
-            kind_label=item.get_kind_display(),
-            label=item.reference_label,
-        ),
-    )
 
 
 @transaction.atomic

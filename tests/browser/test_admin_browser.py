@@ -272,6 +272,43 @@ def test_an_editor_publishes_the_changes_of_a_live_summit_and_readers_see_them_a
     assert [row["id"] for row in published["items"]] == [item.pk]
 
 
+def test_the_live_preview_shows_unsaved_edits_beside_the_form_and_saves_nothing(
+    editor_page, live_server, browser_errors
+):
+    page = editor_page
+    live = factories.PublishedSummitFactory(title="Live headline")
+    item = factories.ItemFactory(summit=live, title="Ambassadors", quote=factories.PASSAGES[0])
+    open_change_page(page, live_server, live)
+
+    page.locator(".live-preview-open-button").first.click()
+    preview = page.frame_locator(".live-preview-frame")
+    expect(preview.locator("h1")).to_have_text("Live headline")
+    expect(preview.locator(f"mark#passage-{item.pk}")).to_be_visible()
+    # Edits reach the preview by themselves shortly after typing stops.
+    page.locator("#id_title").fill("Headline being written")
+    page.locator("#id_items-0-title").fill("Ambassadors go back")
+    expect(preview.locator("h1")).to_have_text("Headline being written")
+    expect(preview.locator(f"#item-{item.pk}")).to_contain_text("Ambassadors go back")
+    expect(page.locator(".live-preview-status")).to_contain_text("nothing was saved")
+    # A note's number in the article scrolls to the note within the preview.
+    # Clicked from the admin's page: the frame runs no scripts, Playwright's included.
+    page.locator(".live-preview-frame").evaluate(
+        "(frame, pk) => frame.contentDocument.querySelector(`a[href='#item-${pk}']`).click()",
+        item.pk,
+    )
+    note = preview.locator(f"#item-{item.pk}")
+    expect(note).to_be_in_viewport()
+    expect(page).to_have_url(re.compile(r"/change/$"))
+    # The page in the frame is styled (its stylesheets load under the admin's policy).
+    styled = "frame => getComputedStyle(frame.contentDocument.body).fontFamily"
+    assert "Times" not in page.locator(".live-preview-frame").evaluate(styled)
+    assert browser_errors.console == []
+
+    live.refresh_from_db()
+    assert live.title == "Live headline"
+    assert not Summit.objects.filter(draft_of=live).exists()
+
+
 def test_save_button_is_reached_with_tab_and_shows_focus(editor_page, live_server):
     summit = factories.SummitFactory()
     factories.ItemFactory(summit=summit, quote=factories.PASSAGES[0])
