@@ -36,6 +36,7 @@ from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
 from .forms import (
     ItemFormSet,
     ItemInlineForm,
+    RowForm,
     RowsLoadedOnceFormSet,
     StanceFormSet,
     SummitAdminForm,
@@ -201,9 +202,10 @@ class DisputeInline(ItemInline):
 
 class CorrectionInline(InlineEditorialLock, admin.TabularInline):
     model = Correction
+    form = RowForm
     formset = RowsLoadedOnceFormSet
     extra = 0
-    fields = ["published_at", "text"]
+    fields = ["published_at", "text", "loaded_state"]
 
 
 class TranslatedRelatedFilter(admin.RelatedFieldListFilter):
@@ -751,6 +753,7 @@ class SummitAdmin(
 
 class StanceInline(InlineEditorialLock, admin.StackedInline):
     model = Stance
+    form = RowForm
     formset = StanceFormSet
     extra = 0
 
@@ -763,14 +766,15 @@ class StanceInline(InlineEditorialLock, admin.StackedInline):
             .prefetch_related("participant__translations")
         )
 
-    fields = ["participant", "position", "quote", ("source_name", "source_url")]
+    fields = ["participant", "position", "quote", ("source_name", "source_url"), "loaded_state"]
 
 
 class ItemUpdateInline(InlineEditorialLock, admin.StackedInline):
     model = ItemUpdate
+    form = RowForm
     formset = RowsLoadedOnceFormSet
     extra = 0
-    fields = [("date", "status"), "note", ("source_name", "source_url")]
+    fields = [("date", "status"), "note", ("source_name", "source_url"), "loaded_state"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         field = super().formfield_for_choice_field(db_field, request, **kwargs)

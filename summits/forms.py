@@ -120,10 +120,16 @@ class ConcurrentEditForm(forms.Form):
             return list(getattr(self.instance, name).all())
         return getattr(self.instance, name)
 
+    def _summit(self) -> Summit:
+        instance = self.instance
+        if isinstance(instance, Summit):
+            return instance
+        return instance.summit if hasattr(instance, "summit_id") else instance.item.summit
+
     def conflict_message(self, conflicts) -> str:
         labels = ", ".join(str(self.fields[name].label or name) for name in conflicts)
-        summit = self.instance if isinstance(self.instance, Summit) else self.instance.summit
-        when = self.instance.updated_at or summit.updated_at
+        summit = self._summit()
+        when = getattr(self.instance, "updated_at", None) or summit.updated_at
         return _(
             "Someone else saved this %(what)s while you were editing it: %(user)s changed "
             "%(fields)s at %(time)s. Your input is kept below; compare it with theirs (open "
@@ -241,6 +247,19 @@ class ItemInlineForm(ConcurrentEditForm, forms.ModelForm):
 
     def conflict_label(self):
         return self.instance.get_kind_display().lower() if self.instance.kind else _("item")
+
+
+class RowForm(ConcurrentEditForm, forms.ModelForm):
+    """A correction, stance or follow-up row: locked by field as the summit and its items are."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("DELETE"):
+            self.resolve_concurrent_edits()
+        return cleaned_data
+
+    def conflict_label(self):
+        return self.instance._meta.verbose_name
 
 
 class LoadedRowField(forms.ModelChoiceField):

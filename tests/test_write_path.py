@@ -207,6 +207,63 @@ def test_a_follow_up_on_the_item_page_does_not_refuse_the_same_editors_summit_fo
     assert item.status == "broken"
 
 
+def test_two_editors_rewording_one_correction_cannot_both_win(editor_client):
+    summit = factories.SummitFactory()
+    correction = factories.CorrectionFactory(summit=summit, text="First wording.")
+    loaded = [form_data(editor_client.get(change_url(summit))) for _ in range(2)]
+    editor_client.post(change_url(summit), dict(loaded[0], **{"corrections-0-text": "Theirs."}))
+
+    response = editor_client.post(
+        change_url(summit), dict(loaded[1], **{"corrections-0-text": "Mine."})
+    )
+
+    assert response.status_code == 200
+    assert "Someone else saved this correction" in response.content.decode()
+    assert "Mine." in response.content.decode()  # the refused input is kept in the form
+    correction.refresh_from_db()
+    assert correction.text == "Theirs."
+
+
+def test_a_correction_changed_meanwhile_is_kept_when_this_editor_left_it_alone(editor_client):
+    summit = factories.SummitFactory(title="Before")
+    correction = factories.CorrectionFactory(summit=summit, text="First wording.")
+    loaded = [form_data(editor_client.get(change_url(summit))) for _ in range(2)]
+    editor_client.post(change_url(summit), dict(loaded[0], **{"corrections-0-text": "Theirs."}))
+
+    response = editor_client.post(change_url(summit), dict(loaded[1], title="After"))
+
+    assert response.status_code == 302
+    correction.refresh_from_db()
+    assert correction.text == "Theirs."
+
+
+@pytest.mark.parametrize(
+    ("kind", "inline", "field", "factory"),
+    [
+        ("dispute", "stances", "position", "StanceFactory"),
+        ("agreement", "updates", "note", "ItemUpdateFactory"),
+    ],
+)
+def test_two_editors_on_one_stance_or_follow_up_cannot_both_win(
+    editor_client, kind, inline, field, factory
+):
+    item = factories.DisputeFactory() if kind == "dispute" else factories.ItemFactory()
+    row = getattr(factories, factory)(item=item)
+    if inline == "stances":
+        item.summit.participants.add(row.participant)
+    url = reverse(f"admin:summits_{kind}_change", args=[item.pk])
+    loaded = [form_data(editor_client.get(url)) for _ in range(2)]
+    theirs = editor_client.post(url, dict(loaded[0], **{f"{inline}-0-{field}": "<p>Theirs.</p>"}))
+    assert theirs.status_code == 302
+
+    response = editor_client.post(url, dict(loaded[1], **{f"{inline}-0-{field}": "<p>Mine.</p>"}))
+
+    assert response.status_code == 200
+    assert "Someone else saved this" in response.content.decode()
+    row.refresh_from_db()
+    assert "Theirs." in getattr(row, field)
+
+
 def test_publish_selected_publishes_now_whatever_publish_time_a_reporter_set(editor_client):
     now = timezone.now()
     backdated = factories.SummitFactory(
