@@ -7,7 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -231,6 +232,41 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The review queue: summits, and live summits' changes, that wait for an editor."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting for review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(
+                Q(status=SummitStatus.REVIEW) | Q(working_draft__status=SummitStatus.REVIEW)
+            )
+        return queryset
+
+
+def working_draft_columns() -> dict:
+    """The state of each listed summit's working draft, if it has one: three columns, so that
+    the list says "unpublished changes (in review · submitted by …)" without a query a row."""
+    draft = Summit.objects.filter(draft_of=OuterRef("pk"))
+    submitter = Coalesce(
+        NullIf(
+            Trim(Concat("submitted_by__first_name", Value(" "), "submitted_by__last_name")),
+            Value(""),
+        ),
+        "submitted_by__username",
+    )
+    return {
+        "draft_status": Subquery(draft.values("status")[:1]),
+        "draft_submitted_at": Subquery(draft.values("submitted_at")[:1]),
+        "draft_submitted_by": Subquery(draft.annotate(name=submitter).values("name")[:1]),
+    }
+
+
 # The views where a live summit with a working draft stands for its draft.
 EDITED_IN_DRAFT_VIEWS = {"summits_summit_change", "summits_summit_live_preview"}
 
@@ -261,6 +297,7 @@ class SummitAdmin(
         "last_edited_by",
     ]
     list_filter = [
+        ReviewQueueFilter,
         "status",
         YearListFilter,
         "country",
@@ -279,6 +316,7 @@ class SummitAdmin(
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     readonly_fields = [
+        "publishing_state",
         "first_published_at",
         "updated_at",
         "last_edited_by",
@@ -287,7 +325,7 @@ class SummitAdmin(
         "preview_links",
     ]
     date_hierarchy = "start_date"
-    list_select_related = ["last_edited_by"]
+    list_select_related = ["last_edited_by", "submitted_by"]
     list_per_page = 50
     actions = ["publish_selected", "unpublish_selected", "archive_selected"]
     fieldsets = [
@@ -313,8 +351,7 @@ class SummitAdmin(
             {
                 "fields": [
                     "credit_line",
-                    "status",
-                    "publish_at",
+                    "publishing_state",
                     "first_published_at",
                     "updated_at",
                     "last_edited_by",
@@ -334,7 +371,7 @@ class SummitAdmin(
             summits = (
                 summits.editions()
                 .with_item_counts()
-                .annotate(has_working_draft=Exists(Summit.objects.filter(draft_of=OuterRef("pk"))))
+                .annotate(**working_draft_columns())
                 .defer("body", "body_text")
             )
         elif url_name == "autocomplete":
@@ -358,64 +395,62 @@ class SummitAdmin(
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _workflow_context(self, request, summit):
-        if summit is None:
-            return {}
-        draft = Summit.objects.filter(draft_of=summit).first()
+        shown = summit
+        if summit is not None and summit.draft_of_id is None:
+            shown = Summit.objects.filter(draft_of=summit).first() or summit
         return {
-            "live_summit": summit if summit.status == SummitStatus.PUBLISHED else None,
-            "working_draft": draft,
+            "live_summit": summit if summit and summit.status == SummitStatus.PUBLISHED else None,
+            "working_draft": shown if shown and shown.draft_of_id else None,
             "may_publish": workflow.can_publish(request.user),
+            "shown_summit": shown,
+            "publishing_state": self.publishing_state(shown) if shown else "",
+            "workflow_actions": [
+                action
+                for action in workflow.actions_for(request.user, shown)
+                if action != workflow.SAVE
+            ],
         }
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not (obj.draft_of_id or obj.status == SummitStatus.PUBLISHED):
-            return fieldsets
-        # A live summit's state changes by the workflow's buttons, not in its working draft.
-        return [
-            (
-                name,
-                {
-                    **options,
-                    "fields": [
-                        "publishing_state" if field == "status" else field
-                        for field in options["fields"]
-                        if field != "publish_at"
-                    ],
-                },
-            )
-            for name, options in fieldsets
-        ]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "publishing_state"]
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), **self._workflow_context(request, None)}
+        return super().add_view(request, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if "fields" in kwargs and workflow.can_publish(request.user):
+            # The go-live time is set in the workflow bar, beside "Schedule".
+            kwargs["fields"] = [*kwargs["fields"], "publish_at"]
         form = super().get_form(request, obj, change=change, **kwargs)
         form.may_publish = workflow.can_publish(request.user)
+        form.user = request.user
         return form
 
     @admin.display(description=_("status"))
     def publishing_state(self, summit):
+        if summit.pk is None:
+            return _("New draft")
         live = summit.draft_of or summit
-        state = self.status_label(live)
+        state = workflow.summit_state(live)
         if summit.draft_of_id:
             return format_html(
                 "{} · {}",
                 state,
                 _("changes in a working draft (%(status)s), not yet live")
-                % {"status": summit.get_status_display()},
+                % {"status": workflow.summit_state(summit)},
             )
         return state
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, summit):
-        if summit.status == SummitStatus.PUBLISHED and not summit.is_live:
-            label = _("Scheduled")
-        else:
-            label = summit.get_status_display()
-        if getattr(summit, "has_working_draft", False):
-            return format_html("{} · {}", label, _("unpublished changes"))
+        label = workflow.summit_state(summit)
+        if getattr(summit, "draft_status", None):
+            draft = workflow.state_label(
+                summit.draft_status,
+                submitted_by=summit.draft_submitted_by or "",
+                submitted_at=summit.draft_submitted_at,
+            )
+            return format_html(
+                "{} · {}", label, _("unpublished changes (%(state)s)") % {"state": draft}
+            )
         return label
 
     @admin.display(description=_("place"), ordering="city")
@@ -489,8 +524,6 @@ class SummitAdmin(
             # the live rows stay as they are.
             form.draft_parts = {"items": [], "corrections": None}
             return
-        if obj.draft_of_id is not None:
-            obj.status = SummitStatus.REVIEW if "_submit" in request.POST else obj.status
         form.summit_change = services.SummitChange(obj, user=request.user)
         form.summit_change.save()
 
@@ -532,9 +565,11 @@ class SummitAdmin(
                 corrections=parts["corrections"],
                 participants=form.cleaned_data.get("participants"),
                 topics=form.cleaned_data.get("topics"),
-                status=SummitStatus.REVIEW if "_submit" in request.POST else SummitStatus.DRAFT,
+                status=(
+                    SummitStatus.REVIEW if form.action == workflow.SUBMIT else SummitStatus.DRAFT
+                ),
             )
-            self._after_draft_save(request, form.instance)
+            self._after_draft_save(request, form.instance, form.action)
             return
         super().save_related(request, form, formsets, change)
         for formset in formsets:
@@ -543,7 +578,9 @@ class SummitAdmin(
                 services.confirm_anchor(item)
         report = form.summit_change.finish()
         if form.instance.draft_of_id is not None:
-            self._after_draft_save(request, form.instance)
+            self._after_draft_save(request, form.instance, form.action)
+        else:
+            self._report_state(request, form.instance, form.action)
         if report.drifted:
             self.message_user(
                 request,
@@ -560,16 +597,35 @@ class SummitAdmin(
                 request, services.orphaned_items_message(report.orphaned), messages.WARNING
             )
 
-    def _after_draft_save(self, request, draft):
-        if "_publish_changes" in request.POST:
-            try:
+    def _report_state(self, request, summit, action):
+        if action == workflow.SAVE:
+            return
+        if action == workflow.REQUEST_CHANGES:
+            message = _("The summit went back to its reporter with your note.")
+        else:
+            message = _("The summit is now: %(state)s.") % {"state": workflow.summit_state(summit)}
+        self.message_user(request, message, messages.SUCCESS)
+
+    def _after_draft_save(self, request, draft, action):
+        """What follows the save of a live summit's working draft: its publishing, or the
+        summit taken offline with the draft's changes, or a word on where the changes wait."""
+        try:
+            if action == workflow.PUBLISH_CHANGES:
                 services.publish_changes(draft, user=request.user)
-            except (services.PublishError, PermissionDenied) as error:
-                self.message_user(request, str(error), messages.ERROR)
-            else:
                 self.message_user(request, _("The changes are live."), messages.SUCCESS)
                 return
-        if draft.status == SummitStatus.REVIEW:
+            if action in (workflow.UNPUBLISH, workflow.ARCHIVE):
+                status = (
+                    SummitStatus.DRAFT if action == workflow.UNPUBLISH else SummitStatus.ARCHIVED
+                )
+                summit = services.take_offline(draft, status, user=request.user)
+                self._report_state(request, summit, action)
+                return
+        except (services.PublishError, PermissionDenied) as error:
+            self.message_user(request, str(error), messages.ERROR)
+        if action == workflow.REQUEST_CHANGES:
+            message = _("The changes went back to their reporter with your note.")
+        elif draft.status == SummitStatus.REVIEW:
             message = _("The changes are saved in the working draft and wait for review.")
         else:
             message = _(
@@ -580,10 +636,9 @@ class SummitAdmin(
 
     def response_change(self, request, obj):
         live_pk = obj.draft_of_id or obj.pk
-        if obj.draft_of_id is not None or any(
-            name in request.POST for name in ("_submit", "_publish_changes")
-        ):
-            # Back to the summit, whose page shows the draft (or, once published, the live).
+        if obj.draft_of_id is not None or workflow.chosen_action(request.POST) != workflow.SAVE:
+            # Back to the summit, whose page shows the draft (or, once published, the live)
+            # and its new state.
             return redirect(reverse("admin:summits_summit_change", args=[live_pk]))
         return super().response_change(request, obj)
 

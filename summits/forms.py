@@ -143,19 +143,26 @@ class ConcurrentEditForm(forms.Form):
 
 
 class SummitAdminForm(ConcurrentEditForm, forms.ModelForm):
+    """The summit form. Its state changes by the workflow bar's buttons (workflow.ACTIONS),
+    never by a status field: each button is allowed or not for the summit as stored."""
+
     may_publish = False  # set per request by SummitAdmin.get_form
+    user = None  # likewise
+    untracked_fields = ConcurrentEditForm.untracked_fields | {"change_request"}
+
+    change_request = forms.CharField(
+        label=_("What should change?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent back to the reporter with the summit; they see it above the form."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        status = self.fields.get("status")
-        if status is not None and not self.may_publish:
-            status.choices = [(value, value.label) for value in workflow.REPORTER_STATUSES]
-            status.help_text = _("An editor publishes the summit once it has been reviewed.")
         publish_at = self.fields.get("publish_at")
-        if publish_at is not None and not self.may_publish:
-            # When a summit goes live is the editor's decision, not a reporter's.
-            publish_at.disabled = True
-            publish_at.help_text = _("An editor sets the time the summit goes live.")
+        if publish_at is not None:
+            publish_at.label = _("Go live at")
+            publish_at.help_text = _("Pick a date and time in the future, then “Schedule”.")
 
     def conflict_label(self):
         return _("summit")
@@ -171,16 +178,54 @@ class SummitAdminForm(ConcurrentEditForm, forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.instance.pk is not None:
+        summit = self.instance
+        if summit.pk is not None:
             # Locked until the save commits, so that two saves are compared one after the other.
-            Summit.objects.select_for_update().filter(pk=self.instance.pk).values("pk").first()
+            Summit.objects.select_for_update().filter(pk=summit.pk).values("pk").first()
         self.resolve_concurrent_edits()
-        if cleaned_data.get("status") == SummitStatus.PUBLISHED and not cleaned_data.get(
-            "publish_at"
-        ):
-            cleaned_data["publish_at"] = timezone.now()
-            self.instance.publish_at = cleaned_data["publish_at"]
+        self.action = workflow.chosen_action(self.data)
+        if self.action not in workflow.actions_for(self.user, summit if summit.pk else None):
+            # The page offered it, but the summit changed meanwhile (or the POST is crafted).
+            raise ValidationError(
+                _(
+                    "“%(action)s” is not possible for this summit as it is now (%(status)s). "
+                    "Open the page again to see what changed."
+                )
+                % {"action": self.action.label, "status": summit.get_status_display()},
+                code="workflow",
+            )
+        self._apply_action(cleaned_data)
         return cleaned_data
+
+    def _apply_action(self, cleaned_data):
+        """Gives the summit the status its button leads to. A live summit's own state is the
+        admin's to change after saving its working draft (services.take_offline and the like)."""
+        summit, action = self.instance, self.action
+        if summit.status == SummitStatus.PUBLISHED and summit.draft_of_id is None:
+            return
+        if action == workflow.REQUEST_CHANGES:
+            note = cleaned_data.get("change_request", "").strip()
+            if not note:
+                self.add_error(
+                    "change_request", _("Say what should change before sending it back.")
+                )
+                return
+            summit.status, summit.review_note = SummitStatus.DRAFT, note
+        elif action == workflow.SUBMIT:
+            summit.status = SummitStatus.REVIEW
+        elif action in (workflow.PUBLISH, workflow.SCHEDULE) and summit.draft_of_id is None:
+            publish_at = cleaned_data.get("publish_at")
+            if action == workflow.PUBLISH:
+                publish_at = timezone.now()
+            elif publish_at is None or publish_at <= timezone.now():
+                self.add_error("publish_at", _("Pick a date and time in the future to schedule."))
+                return
+            summit.status = SummitStatus.PUBLISHED
+            cleaned_data["publish_at"] = summit.publish_at = publish_at
+        elif action == workflow.ARCHIVE:
+            summit.status = SummitStatus.ARCHIVED
+        elif action == workflow.UNARCHIVE:
+            summit.status = SummitStatus.DRAFT
 
 
 def passage_error(text: str, selector: annotate.Selector) -> str | None:

@@ -185,6 +185,31 @@ class Summit(models.Model):
     )
     # Moves forward with every change (summits.services), never back, not even on a restore.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The review: who submitted the summit (or its working draft) and when; the note of an
+    # editor who sent it back. Kept by services.SummitChange, never restored from a revision.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    review_note = models.TextField(_("changes requested"), blank=True, editable=False)
+    review_note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changes requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    review_note_at = models.DateTimeField(
+        _("changes requested on"), null=True, blank=True, editable=False
+    )
 
     objects = SummitQuerySet.as_manager()
 

@@ -153,7 +153,18 @@ class SummitChange:
             summit.version = self.before.version
         if self.user is not None:
             summit.last_edited_by = self.user
+        self._record_review()
         summit.save(**kwargs)
+
+    def _record_review(self) -> None:
+        """Who submitted the summit for review and when; who sent it back, when, and why."""
+        summit, before = self.summit, self.before
+        stored_status = before.status if before is not None else None
+        if summit.status == SummitStatus.REVIEW and stored_status != SummitStatus.REVIEW:
+            summit.submitted_by, summit.submitted_at = self.user, timezone.now()
+            summit.review_note, summit.review_note_by, summit.review_note_at = "", None, None
+        elif stored_status == SummitStatus.REVIEW and summit.status == SummitStatus.DRAFT:
+            summit.review_note_by, summit.review_note_at = self.user, timezone.now()
 
     def check_workflow(self) -> None:
         """Reporters write and submit for review; the publishing state is the editors'."""
@@ -305,6 +316,10 @@ def publish(summit: Summit, *, user=None, publish_at=None) -> None:
 def set_status(summit: Summit, status: SummitStatus, *, user=None) -> None:
     if status == SummitStatus.PUBLISHED:
         publish(summit, user=user)
+        return
+    if summit.status == SummitStatus.PUBLISHED and summit.draft_of_id is None:
+        take_offline(summit, status, user=user)
+        summit.refresh_from_db()
         return
     if status not in workflow.REPORTER_STATUSES or summit.status not in workflow.REPORTER_STATUSES:
         require_publish_permission(user)
@@ -563,6 +578,26 @@ def _copy_row(row, **parent):
     )
 
 
+def take_offline(summit: Summit, status: SummitStatus, *, user=None) -> Summit:
+    """Unpublishes (back to a draft) or archives a summit; partners are told to withdraw it.
+
+    A live summit's working draft is not lost: its changes become the summit's content, now
+    offline, as the draft was the newest state of the summit.
+    """
+    require_publish_permission(user)
+    with transaction.atomic():
+        summit = Summit.objects.select_for_update().get(pk=summit.draft_of_id or summit.pk)
+        draft = Summit.objects.filter(draft_of=summit).first()
+        change = SummitChange(summit, user=user)
+        data = _take_in(draft, summit) if draft is not None else None
+        summit.status = status
+        change.save()
+        if data is not None:
+            _restore_relations(summit, data)
+        change.finish()
+    return summit
+
+
 def publish_changes(draft: Summit, *, user=None) -> Summit:
     """Makes the working draft's changes live at once, and closes the draft.
 
@@ -576,20 +611,27 @@ def publish_changes(draft: Summit, *, user=None) -> Summit:
         orphaned = list(draft.items.filter(anchor_state=AnchorState.ORPHANED))
         if orphaned:
             raise PublishError(orphaned_items_message(orphaned))
-        data = _draft_data(draft)
-        if Summit.objects.editions().filter(slug=data.summit["slug"]).exclude(pk=live.pk).exists():
+        if Summit.objects.editions().filter(slug=draft.slug).exclude(pk=live.pk).exists():
             raise PublishError(
                 _("Another summit has the address “%(slug)s”; change it in the draft first.")
-                % {"slug": data.summit["slug"]}
+                % {"slug": draft.slug}
             )
         change = SummitChange(live, user=user)
-        draft.delete()
-        for name in PUBLISHED_SUMMIT_FIELDS:
-            setattr(live, name, data.summit[name])
+        data = _take_in(draft, live)
         change.save()
         _restore_relations(live, data)
         change.finish()
     return live
+
+
+def _take_in(draft: Summit, summit: Summit) -> _RevisionData:
+    """Closes the working draft and gives its summit the draft's fields; its relations are
+    the caller's to restore from the data returned, once the summit's row is saved."""
+    data = _draft_data(draft)
+    draft.delete()
+    for name in PUBLISHED_SUMMIT_FIELDS:
+        setattr(summit, name, data.summit[name])
+    return data
 
 
 def discard_working_draft(draft: Summit, *, user=None) -> Summit:

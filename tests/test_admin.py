@@ -232,7 +232,7 @@ def test_publishing_with_orphaned_items_is_refused_naming_them(editor_client):
     factories.ItemFactory(summit=summit, title="Cyber talks", quote="discuss cybersecurity")
     data = form_data(editor_client.get(change_url(summit)))
     data["body"] = "<p>Nothing about computers here.</p>"
-    data["status"] = SummitStatus.PUBLISHED
+    data["_publish"] = "Publish now"
 
     response = post(editor_client, change_url(summit), data)
 
@@ -245,7 +245,7 @@ def test_publishing_with_orphaned_items_is_refused_naming_them(editor_client):
 def test_editor_publishes_through_the_form_and_publish_at_defaults_to_now(editor_client):
     summit = factories.SummitFactory()
     data = form_data(editor_client.get(change_url(summit)))
-    data["status"] = SummitStatus.PUBLISHED
+    data["_publish"] = "Publish now"
 
     response = post(editor_client, change_url(summit), data)
 
@@ -256,25 +256,30 @@ def test_editor_publishes_through_the_form_and_publish_at_defaults_to_now(editor
 
 def test_reporter_cannot_publish_through_the_form(reporter_client):
     summit = factories.SummitFactory()
-    data = form_data(reporter_client.get(change_url(summit)))
-    data["status"] = SummitStatus.PUBLISHED
+    page = reporter_client.get(change_url(summit))
+    assert 'name="_submit"' in page.content.decode()
+    assert 'name="_publish"' not in page.content.decode()
+    data = form_data(page)
 
-    response = post(reporter_client, change_url(summit), data)
+    for crafted in ({"_publish": "x"}, {"_schedule": "x"}, {"status": "published"}):
+        post(reporter_client, change_url(summit), {**data, **crafted})
 
-    assert "Select a valid choice" in errors_of(response)
-    summit.refresh_from_db()
-    assert summit.status == SummitStatus.DRAFT
+        summit.refresh_from_db()
+        assert summit.status == SummitStatus.DRAFT
+    response = post(reporter_client, change_url(summit), {**data, "_publish": "x"})
+    assert "“Publish now” is not possible for this summit" in errors_of(response)
 
 
-def test_reporter_submits_for_review(reporter_client):
+def test_reporter_submits_for_review(reporter_client, reporter):
     summit = factories.SummitFactory()
     data = form_data(reporter_client.get(change_url(summit)))
-    data["status"] = SummitStatus.REVIEW
+    data["_submit"] = "Submit for review"
 
     post(reporter_client, change_url(summit), data)
 
     summit.refresh_from_db()
     assert summit.status == SummitStatus.REVIEW
+    assert summit.submitted_by == reporter and summit.submitted_at is not None
 
 
 def test_reporter_cannot_use_the_publish_action(reporter_client):
@@ -300,12 +305,19 @@ def test_reporter_cannot_change_a_published_summit_with_a_crafted_post(
 ):
     summit = factories.PublishedSummitFactory()
     data = form_data(editor_client.get(change_url(summit)))
-    data.update(title="Rewritten by a reporter", _publish_changes="on", status="archived")
+    data.update(title="Rewritten by a reporter", status="archived")
 
-    response = reporter_client.post(change_url(summit), data)
+    refused = {}
+    for button in ("_publish_changes", "_unpublish", "_archive", "_publish"):
+        response = reporter_client.post(change_url(summit), {**data, button: "on"})
+        refused[button] = response.status_code
+        summit.refresh_from_db()
+        assert summit.title != "Rewritten by a reporter" and summit.is_live
+        assert not Summit.objects.filter(draft_of=summit).exists()
+    assert set(refused.values()) == {200}  # the form, with the error
 
-    # The reporter's change waits in the working draft; nothing live moved.
-    assert response.status_code == 302
+    # Saved without a button of the editors, the change waits in the working draft.
+    assert reporter_client.post(change_url(summit), data).status_code == 302
     summit.refresh_from_db()
     assert summit.title != "Rewritten by a reporter" and summit.is_live
     assert summit.working_draft.title == "Rewritten by a reporter"

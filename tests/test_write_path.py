@@ -61,9 +61,7 @@ def live_summit_with_a_draft_revision(editor_client):
     summit = factories.SummitFactory(title="Draft headline")
     factories.ItemFactory(summit=summit, title="Ambassadors", quote=factories.PASSAGES[0])
     draft_revision = saved_through_the_form(editor_client, summit)
-    saved_through_the_form(
-        editor_client, summit, title="Live headline", status=SummitStatus.PUBLISHED
-    )
+    saved_through_the_form(editor_client, summit, title="Live headline", _publish="Publish now")
     summit.refresh_from_db()
     assert summit.is_live
     return summit, draft_revision
@@ -287,7 +285,7 @@ def test_publish_selected_publishes_now_whatever_publish_time_a_reporter_set(edi
 def test_a_reporter_cannot_set_a_publish_time(reporter_client, reporter):
     summit = factories.SummitFactory(status=SummitStatus.DRAFT)
     data = form_data(reporter_client.get(change_url(summit)))
-    data.update(publish_at_0="2000-01-01", publish_at_1="00:00:00", status=SummitStatus.REVIEW)
+    data.update(publish_at_0="2000-01-01", publish_at_1="00:00:00", _submit="Submit for review")
 
     reporter_client.post(change_url(summit), data)
 

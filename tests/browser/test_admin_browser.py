@@ -1,11 +1,13 @@
 """The summit admin in a real browser: scripts under the CSP, the editor, drag and drop, focus."""
 
+import datetime
 import io
 import re
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from summits.choices import AnchorState, SummitStatus
@@ -211,7 +213,9 @@ def test_reporter_may_only_submit_a_draft_and_only_view_an_archived_summit(
 ):
     page = reporter_page
     open_change_page(page, live_server, factories.SummitFactory())
-    expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])
+    expect(page.locator(".workflow-bar input[type=submit]")).to_have_count(1)
+    expect(page.locator(".workflow-bar input[type=submit]")).to_have_value("Submit for review")
+    expect(page.locator("#id_status, #id_publish_at_0")).to_have_count(0)
 
     archived = factories.SummitFactory(status=SummitStatus.ARCHIVED)
     page.goto(live_server.url + reverse("admin:summits_summit_change", args=[archived.pk]))
@@ -307,6 +311,29 @@ def test_the_live_preview_shows_unsaved_edits_beside_the_form_and_saves_nothing(
     live.refresh_from_db()
     assert live.title == "Live headline"
     assert not Summit.objects.filter(draft_of=live).exists()
+
+
+def test_an_editor_schedules_a_summit_with_the_picker_and_it_goes_live_then(
+    editor_page, live_server
+):
+    page = editor_page
+    summit = factories.SummitFactory(title="Summit for tomorrow")
+    open_change_page(page, live_server, summit)
+    when = timezone.localtime() + datetime.timedelta(days=1)
+    page.locator("#id_publish_at_0").fill(when.strftime("%Y-%m-%d"))
+    # The admin's clock picker: "Noon" sets the time field.
+    page.locator(".workflow-schedule .clock-icon").click()
+    page.locator(".clockbox:visible a", has_text="Noon").click()
+    expect(page.locator("#id_publish_at_1")).to_have_value(re.compile(r"^12:00"))
+
+    with page.expect_navigation():
+        page.locator('input[name="_schedule"]').click()
+
+    expect(page.locator(".workflow-state")).to_contain_text(
+        f"goes live {when.day} {when.strftime('%b')}, 12:00"
+    )
+    summit.refresh_from_db()
+    assert summit.status == SummitStatus.PUBLISHED and not summit.is_live
 
 
 def test_save_button_is_reached_with_tab_and_shows_focus(editor_page, live_server):
