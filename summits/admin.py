@@ -1,9 +1,12 @@
 """The editors' workspace: summits with their agreements, disputes, stances, updates and corrections."""
 
+import json
+
 import reversion
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django import VERSION as DJANGO_VERSION
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -596,6 +599,15 @@ class SummitAdmin(
             self.message_user(
                 request, services.orphaned_items_message(report.orphaned), messages.WARNING
             )
+
+    def log_change(self, request, obj, message):
+        # The history (and django-reversion's revision comment) names the workflow step.
+        action = workflow.chosen_action(request.POST)
+        if action != workflow.SAVE:
+            stored = json.dumps(message) if isinstance(message, list) else message
+            fields = LogEntry(change_message=stored).get_change_message()
+            message = " ".join([f"{action.label}.", fields]).strip()
+        return super().log_change(request, obj, message)
 
     def _report_state(self, request, summit, action):
         if action == workflow.SAVE:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from reversion.models import Version
 
 from . import conf, partners, rendering, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
@@ -628,7 +629,7 @@ def _take_in(draft: Summit, summit: Summit) -> _RevisionData:
     """Closes the working draft and gives its summit the draft's fields; its relations are
     the caller's to restore from the data returned, once the summit's row is saved."""
     data = _draft_data(draft)
-    draft.delete()
+    _close(draft)
     for name in PUBLISHED_SUMMIT_FIELDS:
         setattr(summit, name, data.summit[name])
     return data
@@ -639,8 +640,23 @@ def discard_working_draft(draft: Summit, *, user=None) -> Summit:
     with transaction.atomic():
         SummitChange(draft, user=user)
         live = draft.draft_of
-        draft.delete()
+        _close(draft)
     return live
+
+
+def _close(draft: Summit) -> None:
+    """Deletes a working draft, and its revisions once the change commits (after the admin's
+    revision of this request is written): a closed draft is not a deleted summit to recover,
+    and its changes are in the live summit's history once published."""
+    item_ids = [str(pk) for pk in draft.items.values_list("pk", flat=True)]
+    summit_id = str(draft.pk)
+    draft.delete()
+
+    def forget_revisions():
+        Version.objects.get_for_model(Summit).filter(object_id=summit_id).delete()
+        Version.objects.get_for_model(Item).filter(object_id__in=item_ids).delete()
+
+    transaction.on_commit(forget_revisions)
 
 
 def _draft_data(draft: Summit) -> _RevisionData:

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from summits import services
 from summits.choices import SummitStatus
@@ -249,3 +250,41 @@ def test_a_working_drafts_pages_make_a_constant_number_of_queries(
     factories.CorrectionFactory.create_batch(3, summit=draft)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert editor_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("close", ["_publish_changes", "discard"])
+def test_a_closed_working_draft_is_no_deleted_summit_to_recover(
+    editor_client, live, close, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        edited_in_the_form(editor_client, live)
+    draft = Summit.objects.get(draft_of=live)
+    with django_capture_on_commit_callbacks(execute=True):
+        if close == "discard":
+            url = reverse("admin:summits_summit_discard_draft", args=[live.pk])
+            editor_client.post(url, {"post": "yes"})
+        else:
+            data = form_data(editor_client.get(change_url(live)))
+            editor_client.post(change_url(live), {**data, close: "on"})
+    assert not Summit.objects.filter(draft_of=live).exists()
+
+    assert not Version.objects.get_for_model(Summit).filter(object_id=str(draft.pk)).exists()
+    recoverable = editor_client.get(reverse("admin:summits_summit_recoverlist"))
+    assert list(recoverable.context["deleted"]) == []
+
+
+def test_the_history_of_a_draft_is_its_summits_and_names_the_publishing(
+    editor_client, live, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        edited_in_the_form(editor_client, live)
+    page = editor_client.get(change_url(live)).content.decode()
+    history = reverse("admin:summits_summit_history", args=[live.pk])
+    assert f'href="{history}" class="historylink"' in page
+
+    data = form_data(editor_client.get(change_url(live)))
+    editor_client.post(change_url(live), {**data, "_publish_changes": "on"})
+
+    latest = Version.objects.get_for_object(live).first()
+    assert latest.revision.get_comment().startswith("Publish changes.")
+    assert latest.field_dict["title"] == "Reworded headline"
