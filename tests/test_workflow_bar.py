@@ -230,3 +230,15 @@ def test_the_review_queue_costs_the_same_queries_however_long_it_is(
     with django_assert_max_num_queries(budget):
         response = editor_client.get(CHANGELIST, {"review": "waiting"})
     assert response.context["cl"].result_count == 12
+
+
+def test_unpublish_selected_on_the_list_keeps_a_working_drafts_changes_too(editor_client):
+    live = factories.PublishedSummitFactory(title="Live headline", slug="geneva")
+    press(editor_client, live, "_continue", title="Headline in the draft")
+
+    editor_client.post(CHANGELIST, {"action": "unpublish_selected", "_selected_action": [live.pk]})
+
+    live.refresh_from_db()
+    assert (live.status, live.title) == (SummitStatus.DRAFT, "Headline in the draft")
+    assert not Summit.objects.filter(draft_of=live).exists()
+    assert Withdrawal.objects.filter(slug="geneva").exists()

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -252,6 +253,8 @@ def test_an_editor_publishes_the_changes_of_a_live_summit_and_readers_see_them_a
     reader = page.context.new_page()
     article = live_server.url + live.get_absolute_url()
     entry = f"/api/v1/summits/{live.slug}/"
+    feed = reverse("summits:feed")
+    poll_from = timezone.now().isoformat()
 
     open_change_page(page, live_server, live)
     page.locator("#id_title").fill("Edited headline")
@@ -261,6 +264,8 @@ def test_an_editor_publishes_the_changes_of_a_live_summit_and_readers_see_them_a
     reader.goto(article)
     expect(reader.locator("h1")).to_have_text("Live headline")
     assert api.get(entry).json()["title"] == "Live headline"
+    assert "Edited headline" not in Client().get(feed).content.decode()
+    assert api.get("/api/v1/summits/", {"updated_since": poll_from}).json()["results"] == []
 
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
@@ -274,6 +279,10 @@ def test_an_editor_publishes_the_changes_of_a_live_summit_and_readers_see_them_a
     published = api.get(entry).json()
     assert published["title"] == "Edited headline"
     assert [row["id"] for row in published["items"]] == [item.pk]
+    assert "Edited headline" in Client().get(feed).content.decode()
+    # The partner's incremental sync sees the summit change once.
+    changed = api.get("/api/v1/summits/", {"updated_since": poll_from}).json()["results"]
+    assert [row["slug"] for row in changed] == [live.slug]
 
 
 def test_the_live_preview_shows_unsaved_edits_beside_the_form_and_saves_nothing(
