@@ -10,13 +10,19 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name, default="False"):
-    return os.environ.get(name, default) == "True"
+    """True or False, in any case ("true", "FALSE"); anything else stops the start with a
+    message naming the variable, rather than silently reading as False."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if value.lower() not in ("true", "false"):
+        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    return value.lower() == "true"
 
 
 def env_list(name, default=""):
@@ -24,10 +30,11 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG")
-# The default key is only good for the demo; `check --deploy` flags it (security.W009).
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "django-insecure-summits-demo-key-change-me-in-production"
-)
+# The default key is only good for the demo: `check --deploy` flags it (security.W009), and
+# the app servers refuse to start on it with DEBUG off (newsroom.wsgi, newsroom.asgi), since
+# anyone could sign a preview link to any draft with a published key.
+DEMO_SECRET_KEY = "django-insecure-summits-demo-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEMO_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
