@@ -104,15 +104,38 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down or hung costs a request seconds, never a worker for good: the
+    # connection attempt, each statement and an unanswered socket all have a limit. A request
+    # that meets one gets a 503 (newsroom.health.server_error).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "3")),
+            "options": "-c statement_timeout={}".format(
+                int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
+            ),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 3,
+            "keepalives_count": 3,
+            "tcp_user_timeout": int(os.environ.get("DB_SOCKET_TIMEOUT_MS", "10000")),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if _cache_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis as a cache, not a dependency: down or hung, the site serves uncached.
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "summits"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "RETRY_AFTER": float(os.environ.get("REDIS_RETRY_AFTER", "5")),
+            },
         }
     }
 else:

@@ -8,7 +8,11 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from newsroom import health
 from summits.sitemaps import SummitSitemap
+
+# While the database is away, readers and partners get a 503 saying so instead of a 500.
+handler500 = health.server_error
 
 
 class FaviconView(RedirectView):
@@ -24,6 +28,7 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
+    path("healthz", health.healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="summits:list", permanent=False), name="home"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"summits": SummitSitemap}}, name="sitemap"),

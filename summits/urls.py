@@ -14,5 +14,4 @@ urlpatterns = [
     path("summits/preview/<str:token>/", views.signed_preview, name="signed_preview"),
     path("summits/<slug:slug>/", views.summit_detail, name="detail"),
     path("summits/<slug:slug>/preview/", views.summit_preview, name="preview"),
-    path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,10 +1,8 @@
 """Reader pages, previews and operational endpoints of the summits plugin."""
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -176,25 +174,4 @@ def render_tracker(request):
             "total": sum(counts.values()),
         },
         request=request,
-    )
-
-
-@never_cache
-def healthz(request):
-    """200 when the database and the cache answer, 503 naming the one that does not."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as error:  # any driver error means "down" to the load balancer
-        checks["database"] = f"error: {error.__class__.__name__}"
-    try:
-        cache.set("summits:healthz", "ok", 5)
-        checks["cache"] = "ok" if cache.get("summits:healthz") == "ok" else "error: no read-back"
-    except Exception as error:
-        checks["cache"] = f"error: {error.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
