@@ -104,7 +104,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
     # A database that is down or hung costs a request seconds, never a worker for good: the
     # connection attempt, each statement and an unanswered socket all have a limit. A request
     # that meets one gets a 503 (newsroom.health.server_error).

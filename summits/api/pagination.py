@@ -8,7 +8,7 @@ place and show up again later in the walk; no row is skipped.
 """
 
 from base64 import urlsafe_b64decode, urlsafe_b64encode
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib import parse
 
 from django.db.models import Q
@@ -94,8 +94,14 @@ class KeysetPagination(CursorPagination):
             moment = datetime.fromisoformat(moment)
             if moment.tzinfo is None:
                 raise ValueError("naive time in cursor")
-            return reverse, (moment, int(pk))
-        except (KeyError, TypeError, ValueError, UnicodeError):
+            # In UTC, as the cursors given out are: an offset the database does not know
+            # (+23:59) or a time past the calendar's ends cannot reach the query.
+            moment = moment.astimezone(UTC)
+            pk = int(pk)
+            if not 0 < pk < 2**63:
+                raise ValueError("id out of range")
+            return reverse, (moment, pk)
+        except (KeyError, TypeError, ValueError, UnicodeError, OverflowError):
             raise ValidationError(
                 {self.cursor_query_param: [_("Invalid cursor: use a `next` or `previous` link.")]}
             ) from None

@@ -1,6 +1,7 @@
 """The partner API: published summits and the withdrawals partners must apply to their copies."""
 
 import logging
+import re
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,6 +23,8 @@ from .filters import SummitFilter, WithdrawalFilter
 from .ninjs import summit_item as ninjs_item
 from .pagination import KeysetPagination
 from .serializers import SummitSerializer, WithdrawalSerializer
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +180,9 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
         )
 
     def one_summit(self, request, slug, represent, *, content_type=None):
-        summit = self.get_queryset().filter(slug=slug).first()
+        # Only a slug can name a summit; anything else (a NUL byte, which PostgreSQL refuses
+        # in a query) is not looked up.
+        summit = self.get_queryset().filter(slug=slug).first() if SLUG.fullmatch(slug) else None
         if summit is None:
             raise NotFound(_("No published summit has this slug."))
 

@@ -2,9 +2,12 @@
 sees every summit that stayed live at least once, and sees a summit twice only when it
 changed after the partner had read it (then the second copy is the newer one)."""
 
+import base64
 import datetime
 from collections import Counter
+from urllib.parse import urlencode
 
+import pytest
 from django.utils import timezone
 
 from summits import services
@@ -109,3 +112,38 @@ def test_last_page_has_no_next_link(api):
     factories.PublishedSummitFactory.create_batch(2)
     data = api.get(URL, {"page_size": 2}).json()
     assert data["next"] is None
+
+
+def crafted_cursor(position, reverse=False):
+    tokens = {"p": position, **({"r": "1"} if reverse else {})}
+    return base64.urlsafe_b64encode(urlencode(tokens).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        "9999-12-31T23:59:59-23:59|1",  # past the calendar's end once in UTC
+        "0001-01-01T00:00:00+14:00|1",  # before its start
+        "2026-12-02T16:35:03|1",  # no offset
+        "2026-12-02T16:35:03+00:00|\x00",
+        "2026-12-02T16:35:03+00:00|99999999999999999999999",  # beyond a database id
+        "2026-12-02T16:35:03+00:00|-1",
+    ],
+)
+def test_a_crafted_cursor_is_a_400_naming_the_cursor(api, position):
+    factories.PublishedSummitFactory.create_batch(2)
+
+    response = api.get(URL, {"cursor": crafted_cursor(position)})
+
+    assert response.status_code == 400, response.content
+    assert "cursor" in response.json()
+
+
+def test_a_cursor_with_an_offset_the_database_does_not_take_is_read_in_utc(api):
+    # +23:59 is valid ISO 8601 but beyond PostgreSQL's offsets: it was a 500 there.
+    factories.PublishedSummitFactory.create_batch(2)
+
+    response = api.get(URL, {"cursor": crafted_cursor("2000-12-02T16:35:03+23:59|1")})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 2

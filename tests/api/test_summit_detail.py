@@ -84,3 +84,13 @@ def test_names_of_participants_and_topics_are_in_the_summits_language(api):
     )
     detail = api.get("/api/v1/summits/gipfel/").json()
     assert names(detail) == names(page["gipfel"])
+
+
+def test_a_slug_with_a_nul_byte_or_other_junk_is_a_json_404(api):
+    factories.PublishedSummitFactory(slug="geneva")
+    api.raise_request_exception = False
+
+    for slug in ("gen%00eva", "geneva%00", "%C3%A9t%C3%A9", "a b"):
+        response = api.get(f"/api/v1/summits/{slug}/")
+        assert response.status_code == 404, (slug, response.status_code)
+        assert response["Content-Type"] == "application/json"
