@@ -11,15 +11,16 @@ def clean_stored_text(apps, schema_editor):
         fields = [field.attname for field in text_fields(model)]
         if not fields:
             continue
-        rows = model._base_manager.only("pk", *fields).iterator(chunk_size=500)
-        for row in rows:
+        # Values, not instances: parler's translation models recurse on deferred fields.
+        rows = model._base_manager.values_list("pk", *fields).iterator(chunk_size=500)
+        for pk, *values in rows:
             changes = {
                 name: xml_safe(value)
-                for name in fields
-                if isinstance(value := getattr(row, name), str) and xml_safe(value) != value
+                for name, value in zip(fields, values, strict=True)
+                if isinstance(value, str) and xml_safe(value) != value
             }
             if changes:
-                model._base_manager.filter(pk=row.pk).update(**changes)
+                model._base_manager.filter(pk=pk).update(**changes)
 
 
 class Migration(migrations.Migration):
