@@ -497,3 +497,26 @@ def test_editor_gives_a_participant_a_german_name_on_its_german_tab(editor_clien
     # Editors find summits by any language's name of a participant.
     found = editor_client.get(reverse("admin:summits_summit_changelist"), {"q": "Wladimir"})
     assert set(found.context["cl"].result_list) == {english, german}
+
+
+@pytest.mark.parametrize(
+    ("claimed", "refusal"), [("10000", "Please submit at most"), ("900", "more rows than it sent")]
+)
+def test_a_post_claiming_many_rows_builds_only_the_rows_it_sent(reporter_client, claimed, refusal):
+    # A 1 KB POST claiming 10,000 rows once built 2,000 item forms and held a worker 100 s.
+    summit = factories.SummitFactory(title="Before")
+    factories.ItemFactory(summit=summit)
+    data = form_data(reporter_client.get(change_url(summit)))
+    data.update({f"{AGREEMENTS}-TOTAL_FORMS": claimed, "title": "After"})
+
+    response = reporter_client.post(change_url(summit), data)
+
+    assert response.status_code == 200
+    formsets = {
+        inline.formset.prefix: inline.formset
+        for inline in response.context["inline_admin_formsets"]
+    }
+    assert len(formsets[AGREEMENTS].forms) == 1
+    assert refusal in str(formsets[AGREEMENTS].non_form_errors())
+    summit.refresh_from_db()
+    assert summit.title == "Before"
