@@ -29,6 +29,9 @@ DEFAULTS = {
     "CACHE_TIMEOUT": 60 * 60,
     # How long a signed preview link handed to an outside reviewer stays valid, in seconds.
     "PREVIEW_LINK_MAX_AGE": 7 * 24 * 60 * 60,
+    # Requests with a wrong, expired or revoked API key allowed per client address (then 429):
+    # a guesser is slowed down, and each guess costs the server a key check.
+    "INVALID_KEY_RATE": "30/min",
     # Names of the auth groups the migrations create for the editorial workflow.
     "REPORTERS_GROUP": "Reporters",
     "EDITORS_GROUP": "Editors",

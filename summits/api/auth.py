@@ -1,10 +1,14 @@
 """Partner authentication (`Authorization: Api-Key <key>`) and per-key rate limits."""
 
+import time
+
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.settings import api_settings
 
+from .. import conf
 from ..partners import PartnerKey
 
 KEYWORD = "Api-Key"
@@ -43,13 +47,21 @@ class PartnerKeyAuthentication(BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
+        # An address past its rate of invalid keys gets 429 before its key is even checked.
+        guesses = invalid_key_counter(request)
+        if guesses.exhausted():
+            raise exceptions.Throttled(wait=guesses.resets_in)
         partner_key = PartnerKey.objects.get_from_key(key)
+        refusal = None
         if partner_key is None:
-            raise exceptions.AuthenticationFailed(_("Invalid API key."))
-        if partner_key.revoked_at is not None:
-            raise exceptions.AuthenticationFailed(_("This API key has been revoked."))
-        if not partner_key.is_usable:
-            raise exceptions.AuthenticationFailed(_("This API key has expired."))
+            refusal = _("Invalid API key.")
+        elif partner_key.revoked_at is not None:
+            refusal = _("This API key has been revoked.")
+        elif not partner_key.is_usable:
+            refusal = _("This API key has expired.")
+        if refusal is not None:
+            guesses.allow()  # counts this one
+            raise exceptions.AuthenticationFailed(refusal)
         partner_key.touch()
         return Partner(partner_key), partner_key
 
@@ -64,24 +76,59 @@ class IsPartner(permissions.BasePermission):
         return isinstance(request.auth, PartnerKey)
 
 
-class PartnerRateThrottle(throttling.SimpleRateThrottle):
+class WindowCounter:
+    """Requests counted in fixed windows of the rate's duration, with one atomic increment
+    in the shared cache per request: app servers share the count, and parallel requests
+    cannot all read the same old count and all pass (DRF's SimpleRateThrottle reads a list of
+    timestamps, then writes it back). While the cache is unreachable nothing is counted and
+    requests pass: keys are still checked against the database.
+    """
+
+    def __init__(self, scope, ident, rate):
+        self.num_requests, self.duration = throttling.SimpleRateThrottle.parse_rate(None, rate)
+        now = time.time()
+        window = int(now // self.duration)
+        self.key = f"summits:throttle:{scope}:{ident}:{self.duration}:{window}"
+        self.resets_in = (window + 1) * self.duration - now
+
+    def exhausted(self) -> bool:
+        """Whether the window's requests are used up (without counting one)."""
+        return (cache.get(self.key) or 0) >= self.num_requests
+
+    def allow(self) -> bool:
+        # The window's key expires with it (a second later, for clocks apart).
+        cache.add(self.key, 0, timeout=self.duration + 1)
+        try:
+            count = cache.incr(self.key)
+        except ValueError:  # evicted meanwhile, or the cache is unreachable
+            return True
+        return count <= self.num_requests
+
+
+class PartnerRateThrottle(throttling.BaseThrottle):
     """Counts requests per key, at the key's own rate (or the partner scope's default)."""
 
     scope = "partner"
 
     def get_rate(self):
-        # The rate depends on the key, known only in allow_request(); this is the fallback,
-        # read from the settings now (DRF's class attribute keeps the value of import time).
+        # The rate depends on the key; this is the fallback, read from the settings now.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or DEFAULT_RATE
 
     def allow_request(self, request, view):
         partner_key = request.auth
-        if isinstance(partner_key, PartnerKey) and partner_key.rate_limit:
-            self.rate = partner_key.rate_limit
-            self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        if not isinstance(partner_key, PartnerKey):
+            return True  # unauthenticated requests are refused before they count
+        self.counter = WindowCounter(
+            self.scope, partner_key.pk, partner_key.rate_limit or self.get_rate()
+        )
+        return self.counter.allow()
 
-    def get_cache_key(self, request, view):
-        if not isinstance(request.auth, PartnerKey):
-            return None  # unauthenticated requests are refused before they count
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+    def wait(self):
+        return self.counter.resets_in
+
+
+def invalid_key_counter(request) -> WindowCounter:
+    """The client address's requests with an invalid key (DRF's client address: REMOTE_ADDR,
+    or X-Forwarded-For behind the NUM_PROXIES proxies the host declares)."""
+    ident = throttling.BaseThrottle().get_ident(request)
+    return WindowCounter("invalid-key", ident, conf.get("INVALID_KEY_RATE"))
