@@ -11,7 +11,7 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import Max
 from django.db.models.functions import Greatest
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -32,15 +32,31 @@ def shared_content_changed() -> None:
         cache.set(GENERATION_KEY, content_generation() + 1, timeout=None)
 
 
-def page_etag(request, version: str) -> str:
-    """An ETag for the page at this address in this version of its content and language."""
+def understood_query(request, names) -> QueryDict:
+    """The request's parameters that the page understands, in one order: the page renders from
+    these and is cached under them, so `?utm_source=…` or `?fbclid=…` never make a new entry."""
+    query = QueryDict(mutable=True)
+    for name in sorted(names):
+        values = [value for value in request.GET.getlist(name) if value != ""]
+        if values:
+            query.setlist(name, values)
+    return query
+
+
+def page_etag(request, version: str, query: QueryDict | None = None) -> str:
+    """An ETag for the page at this address in this version of its content and language.
+
+    `query`: the parameters the page understands (understood_query()); None takes the whole
+    query string, for the API, which refuses parameters it does not know.
+    """
+    address = request.get_full_path() if query is None else f"{request.path}?{query.urlencode()}"
     parts = "|".join(
         [
             version,
             str(content_generation()),
             get_language() or "",
             request.get_host(),
-            request.get_full_path(),
+            address,
         ]
     )
     return f'"{hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()}"'
@@ -69,13 +85,15 @@ def published_version():
     return version, max(moments) if moments else None
 
 
-def conditional_response(request, version, last_modified, render, *, kind, content_type=None):
+def conditional_response(
+    request, version, last_modified, render, *, kind, content_type=None, query=None
+):
     """A 304 when the client has this version, else the body from the cache or `render()`.
 
     The body is cached under its ETag, which changes with the version: nothing stale is
     served and nothing needs purging. `kind` keeps pages and API bodies apart in the cache.
     """
-    etag = page_etag(request, version)
+    etag = page_etag(request, version, query)
     timestamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
@@ -91,10 +109,13 @@ def conditional_response(request, version, last_modified, render, *, kind, conte
     return response
 
 
-def conditional_page(request, version, last_modified, render_html, *, language=None):
+def conditional_page(request, version, last_modified, render_html, *, query, language=None):
     """A reader page: a 304 when the client has this version, else from the cache or
-    `render_html()`; shared caches may keep it for a minute."""
-    response = conditional_response(request, version, last_modified, render_html, kind="page")
+    `render_html(query)`, from the parameters it understands; shared caches may keep it for a
+    minute."""
+    response = conditional_response(
+        request, version, last_modified, lambda: render_html(query), kind="page", query=query
+    )
     if language:
         response["Content-Language"] = language
     patch_cache_control(response, public=True, max_age=60)

@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -21,25 +21,26 @@ TRACKER_PAGE_SIZE = 50
 def summit_list(request):
     version, last_modified = caching.published_version()
 
-    def render_html():
+    def render_html(params):
         filterset = SummitFilter(
-            request.GET,
+            params,
             queryset=Summit.objects.published()
             .with_item_counts()
             .defer("body", "body_text", "body_html", "search_document", "search_vector")
             .prefetch_related("participants__translations"),
         )
         paginator = Paginator(filterset.qs.order_by("-start_date", "-id"), conf.get("PAGE_SIZE"))
-        query = request.GET.copy()
+        query = params.copy()
         query.pop("page", None)
         context = {
             "filter": filterset,
-            "page": paginator.get_page(request.GET.get("page")),
+            "page": paginator.get_page(params.get("page")),
             "querystring": query.urlencode(),
         }
         return render_to_string("summits/summit_list.html", context, request=request)
 
-    return caching.conditional_page(request, version, last_modified, render_html)
+    query = caching.understood_query(request, [*SummitFilter.base_filters, "page"])
+    return caching.conditional_page(request, version, last_modified, render_html, query=query)
 
 
 @require_safe
@@ -53,7 +54,8 @@ def summit_detail(request, slug):
         request,
         f"{summit.pk}-{changed_at.timestamp()}",
         changed_at,
-        lambda: render_summit_page(request, Summit.objects.for_readers().get(pk=summit.pk)),
+        lambda _params: render_summit_page(request, Summit.objects.for_readers().get(pk=summit.pk)),
+        query=QueryDict(),  # the page takes no parameters
         language=summit.language,
     )
 
@@ -142,14 +144,15 @@ def preview_response(request, summit):
 def tracker(request):
     """How the agreements of all published summits fared, by status."""
     version, last_modified = caching.published_version()
+    query = caching.understood_query(request, [*TrackerFilter.base_filters, "page"])
     return caching.conditional_page(
-        request, version, last_modified, lambda: render_tracker(request)
+        request, version, last_modified, lambda params: render_tracker(request, params), query=query
     )
 
 
-def render_tracker(request):
+def render_tracker(request, params):
     filterset = TrackerFilter(
-        request.GET,
+        params,
         queryset=Item.objects.filter(
             kind=ItemKind.AGREEMENT, summit__in=Summit.objects.published()
         ),
@@ -162,14 +165,14 @@ def render_tracker(request):
         .prefetch_related("updates")
         .order_by("-summit__start_date", "summit_id", "position")
     )
-    query = request.GET.copy()
+    query = params.copy()
     query.pop("page", None)
     return render_to_string(
         "summits/tracker.html",
         {
             "filter": filterset,
             "by_status": by_status,
-            "page": Paginator(rows, TRACKER_PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": Paginator(rows, TRACKER_PAGE_SIZE).get_page(params.get("page")),
             "querystring": query.urlencode(),
             "total": sum(counts.values()),
         },

@@ -8,11 +8,12 @@ from unittest import mock
 import pytest
 from django.contrib.staticfiles import finders
 from django.core import signing
+from django.core.cache import cache
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from summits import services
+from summits import conf, services
 from summits.choices import SummitStatus
 from summits.previews import make_token
 from tests import factories
@@ -530,3 +531,32 @@ def test_favicon_ico_redirects_to_the_newsroom_icon(client):
     assert response.status_code == 302
     assert response["Location"] == static("newsroom/favicon.svg")
     assert finders.find("newsroom/favicon.svg")
+
+
+@pytest.mark.parametrize("url_name", ["summits:list", "summits:tracker", "detail"])
+def test_tracking_parameters_never_make_a_new_cache_entry(client, url_name):
+    summit = annotated_summit()
+    url = summit.get_absolute_url() if url_name == "detail" else reverse(url_name)
+    cache.clear()
+    plain = client.get(url)
+    entries = len(cache._cache)
+
+    variants = [
+        client.get(url, {"utm_source": f"newsletter-{number}", "fbclid": f"x{number}"})
+        for number in range(20)
+    ]
+
+    assert {response["ETag"] for response in variants} == {plain["ETag"]}
+    assert len(cache._cache) == entries
+    assert "utm_source" not in variants[0].content.decode()
+
+
+def test_the_list_keeps_the_parameters_it_understands_in_its_key_and_links(client):
+    for number in range(conf.get("PAGE_SIZE") + 1):
+        annotated_summit(title=f"Summit {number}", slug=f"summit-{number}")
+    geneva = client.get(reverse("summits:list"), {"q": "Summit", "utm_source": "x"})
+    other = client.get(reverse("summits:list"), {"q": "Other"})
+
+    assert geneva["ETag"] != other["ETag"]
+    page = geneva.content.decode()
+    assert "q=Summit" in page and "page=2" in page and "utm_source" not in page
