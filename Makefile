@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format messages bench clean
+.PHONY: demo test lint format messages bench serve soak clean
 
 $(VENV)/.installed: requirements.txt
 	@interpreter="$$(bin/find-python)" || exit 1; \
@@ -47,6 +47,22 @@ messages: $(VENV)/.installed
 # database; DATABASE_URL and REDIS_URL are read from the environment.
 bench: $(VENV)/.installed
 	$(PY) bench/pages.py $(BENCH_ARGS)
+
+# Serves the site as production does: gunicorn (newsroom/gunicorn.conf.py: BIND, WEB_CONCURRENCY,
+# GUNICORN_TIMEOUT, ...) with the settings from the environment (DEBUG=False unless set, so give
+# SECRET_KEY too), after checking that the database is migrated and collecting the static files.
+# BIND defaults to $(HOST):$(PORT). Graceful restart: `kill -HUP <master pid>` (GUNICORN_PIDFILE
+# names a pidfile).
+serve: $(VENV)/.installed
+	@$(PY) manage.py migrate --check || { echo "make serve: 'manage.py migrate --check' failed: either migrations are unapplied (run '$(PY) manage.py migrate' with the same DATABASE_URL), or the settings or the database are not usable (see the error above)." >&2; exit 1; }
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	BIND="$${BIND:-$(HOST):$(PORT)}" exec $(VENV)/bin/gunicorn --config newsroom/gunicorn.conf.py
+
+# A bounded soak run (SOAK_SECONDS, default 600) of mixed reader and partner API traffic against
+# gunicorn on a throwaway PostgreSQL database and a private redis-server, with Redis stopped and
+# the database cut for a while in the middle; writes bench/soak.md. Options: SOAK_ARGS=--help.
+soak: $(VENV)/.installed
+	$(PY) bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
