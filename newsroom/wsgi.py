@@ -4,10 +4,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from newsroom.startup import refuse_the_demo_key_in_production
+from newsroom.startup import refuse_to_start_misconfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 
 application = get_wsgi_application()
-refuse_the_demo_key_in_production()
+refuse_to_start_misconfigured()

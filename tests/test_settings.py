@@ -90,8 +90,25 @@ def test_an_app_server_with_debug_off_refuses_to_start_on_the_demo_secret_key():
         assert "SECRET_KEY is not set" in refused.stderr
 
         own_key = run_python(
-            START_APP_SERVER.format(entry), DEBUG="False", SECRET_KEY="a-key-of-its-own-" * 4
+            START_APP_SERVER.format(entry),
+            DEBUG="False",
+            SECRET_KEY="a-key-of-its-own-" * 4,
+            # Not what is tested here: no collected static files needed (see below).
+            STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
         )
         assert own_key.stdout.strip() == "started", own_key.stderr
         # The demo (DEBUG on) runs on the demo key as before.
         assert run_python(START_APP_SERVER.format(entry), DEBUG="true").returncode == 0
+
+
+def test_an_app_server_with_debug_off_refuses_to_start_before_collectstatic(tmp_path):
+    production = {"DEBUG": "False", "SECRET_KEY": "a-key-of-its-own-" * 4}
+    empty = tmp_path / "static"
+    refused = run_python(START_APP_SERVER.format("wsgi"), STATIC_ROOT=str(empty), **production)
+    assert refused.returncode != 0
+    assert "run `manage.py collectstatic` first" in refused.stderr
+
+    collected = run_manage("collectstatic", "--noinput", STATIC_ROOT=str(empty), **production)
+    assert collected.returncode == 0, collected.stderr
+    started = run_python(START_APP_SERVER.format("wsgi"), STATIC_ROOT=str(empty), **production)
+    assert started.stdout.strip() == "started", started.stderr
