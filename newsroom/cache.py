@@ -75,6 +75,27 @@ def _not_counted(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (the cache is unreachable).")
 
 
+class _Reachability:
+    """Whether one Redis answers, shared by every thread of the process: Django makes a cache
+    object per thread (the health check's probes, threaded workers), and each would otherwise
+    wait for its own timeout and log the outage again."""
+
+    def __init__(self):
+        self.down_until = 0.0
+        self.down_since = None
+        self.last_logged = 0.0
+        self.lock = threading.Lock()
+
+
+_reachability: dict[str, _Reachability] = {}
+_reachability_lock = threading.Lock()
+
+
+def _reachability_of(location) -> _Reachability:
+    with _reachability_lock:
+        return _reachability.setdefault(str(location), _Reachability())
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         params = {**params, "OPTIONS": dict(params.get("OPTIONS", {}))}
@@ -83,38 +104,44 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", CONNECT_TIMEOUT)
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         super().__init__(server, params)
-        self._down_until = 0.0
-        self._down_since = None
-        self._last_logged = 0.0
-        self._state_lock = threading.Lock()
+        self._state = _reachability_of(server)
+
+    @property
+    def _down_until(self):
+        return self._state.down_until
+
+    @property
+    def _down_since(self):
+        return self._state.down_since
 
     def _went_down(self, error):
-        now = time.monotonic()
-        with self._state_lock:
-            self._down_until = now + self.retry_after
-            first = self._down_since is None
+        state, now = self._state, time.monotonic()
+        with state.lock:
+            state.down_until = now + self.retry_after
+            first = state.down_since is None
             if first:
-                self._down_since = now
-            if first or now - self._last_logged >= STILL_DOWN_LOG_INTERVAL:
-                self._last_logged = now
+                state.down_since = now
+            if first or now - state.last_logged >= STILL_DOWN_LOG_INTERVAL:
+                state.last_logged = now
                 logger.warning(
                     "The cache (Redis) is unreachable%s: serving uncached, trying again every "
                     "%g s. %s: %s",
-                    "" if first else f" for {now - self._down_since:.0f} s",
+                    "" if first else f" for {now - state.down_since:.0f} s",
                     self.retry_after,
                     type(error).__name__,
                     error,
                 )
 
     def _came_back(self):
-        with self._state_lock:
-            if self._down_since is None:
+        state = self._state
+        with state.lock:
+            if state.down_since is None:
                 return
             logger.warning(
                 "The cache (Redis) answers again after %.0f s.",
-                time.monotonic() - self._down_since,
+                time.monotonic() - state.down_since,
             )
-            self._down_since = None
+            state.down_since = None
 
     @property
     def is_reachable(self) -> bool:

@@ -19,6 +19,7 @@ from django.db import OperationalError, connections
 from django.test import Client
 from django.urls import reverse
 
+from newsroom import cache as cache_module
 from newsroom.cache import ResilientRedisCache
 from tests import factories
 
@@ -26,6 +27,14 @@ pytestmark = pytest.mark.django_db
 
 REDIS_SERVER = shutil.which("redis-server")
 SERVER_ARGS = ("--save", "", "--appendonly", "no")
+
+
+@pytest.fixture(autouse=True)
+def _each_test_its_own_redis_outages():
+    # Reachability is kept per Redis address for the whole process; ports come round again.
+    cache_module._reachability.clear()
+    yield
+    cache_module._reachability.clear()
 
 
 def free_port() -> int:
@@ -140,6 +149,23 @@ def test_with_nothing_listening_the_cache_answers_as_an_empty_one_and_logs_once(
     assert len(warnings) == 1 and "unreachable" in warnings[0].getMessage()
     with pytest.raises(ValueError):
         cache.incr("counter")  # as for a missing key, which callers handle
+
+
+def test_the_threads_of_a_process_share_what_they_know_of_redis(caplog):
+    # Django makes a cache object per thread (threaded workers, the health check's probes).
+    silent = SilentServer()
+    url = f"redis://127.0.0.1:{silent.port}/0"
+    try:
+        with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
+            assert resilient_cache(url, RETRY_AFTER=60).get("key") is None  # waits, then knows
+            started = time.monotonic()
+            for _ in range(10):
+                assert resilient_cache(url, RETRY_AFTER=60).get("key") is None
+            elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert elapsed < 0.2  # none of them waited for the hung server again
+    assert len([r for r in caplog.records if r.name == "newsroom.cache"]) == 1
 
 
 def test_a_hung_redis_costs_one_short_timeout_per_retry_interval_not_one_per_call():
