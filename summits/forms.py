@@ -256,7 +256,20 @@ def passage_error(text: str, selector: annotate.Selector) -> str | None:
     return None
 
 
-class ItemInlineForm(ConcurrentEditForm, forms.ModelForm):
+class RowForm(ConcurrentEditForm, forms.ModelForm):
+    """A row of a summit's content (item, correction, stance, follow-up): locked by field."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("DELETE"):
+            self.resolve_concurrent_edits()
+        return cleaned_data
+
+    def conflict_label(self):
+        return self.instance._meta.verbose_name
+
+
+class ItemInlineForm(RowForm):
     merged_fields = ("position",)
     confirm_anchor = forms.BooleanField(
         label=_("Confirm the new passage"),
@@ -285,27 +298,8 @@ class ItemInlineForm(ConcurrentEditForm, forms.ModelForm):
     def clean_quote(self):
         return annotate.normalize_quote(self.cleaned_data["quote"])
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if not cleaned_data.get("DELETE"):
-            self.resolve_concurrent_edits()
-        return cleaned_data
-
     def conflict_label(self):
         return self.instance.get_kind_display().lower() if self.instance.kind else _("item")
-
-
-class RowForm(ConcurrentEditForm, forms.ModelForm):
-    """A correction, stance or follow-up row: locked by field as the summit and its items are."""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if not cleaned_data.get("DELETE"):
-            self.resolve_concurrent_edits()
-        return cleaned_data
-
-    def conflict_label(self):
-        return self.instance._meta.verbose_name
 
 
 class LoadedRowField(forms.ModelChoiceField):

@@ -84,6 +84,19 @@ class Topic(TranslatableModel):
         return self.safe_translation_getter("name", any_language=True) or self.slug
 
 
+def staff_member(verbose_name):
+    """Who did something to a summit (saved, submitted, sent back); kept if the user goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+
 class Summit(models.Model):
     title = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
@@ -174,39 +187,15 @@ class Summit(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
-    last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("last edited by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    last_edited_by = staff_member(_("last edited by"))
     # Moves forward with every change (summits.services), never back, not even on a restore.
     version = models.PositiveIntegerField(default=1, editable=False)
     # The review: who submitted the summit (or its working draft) and when; the note of an
     # editor who sent it back. Kept by services.SummitChange, never restored from a revision.
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    submitted_by = staff_member(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     review_note = models.TextField(_("changes requested"), blank=True, editable=False)
-    review_note_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changes requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    review_note_by = staff_member(_("changes requested by"))
     review_note_at = models.DateTimeField(
         _("changes requested on"), null=True, blank=True, editable=False
     )
