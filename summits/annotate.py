@@ -292,24 +292,59 @@ def locate(
 ) -> Anchor | None:
     """Anchor the selector in text, or None when the passage is gone.
 
-    An exact occurrence of the quote always wins; among several, the best context decides and
-    then the distance to `position`, the old start. Failing that, the best approximate match
-    scoring at least `min_score`, both on the quote alone and on quote, context and position.
+    Exact occurrences of the quote and the best approximate match compete on one score of
+    quote, context and position: an old wording that still stands elsewhere (a repeated phrase,
+    a quotation echoed in a summary) must not beat the edited passage in its own context, as
+    it did when any exact occurrence won outright.
+
+    The anchor is exact (the item stays anchored, and may take its new context) only for the
+    quote's very words at the best place, with the context around them on at least one side;
+    the very words without their context, or an approximate match scoring at least
+    `min_score` on the quote alone and in all, are for the editor to confirm.
     """
     if not selector.exact or not text:
         return None
-    starts = occurrences(text, selector.exact)
-    if not starts:
-        return _locate_approximately(text, selector, position, min_score)
     length = len(selector.exact)
-    start = min(
-        starts,
-        key=lambda candidate: (
-            -sum(_context_similarity(text, selector, candidate, candidate + length)),
-            abs(candidate - position) if position is not None else 0,
-        ),
-    )
-    return Anchor(start, start + length, score=1.0, exact=True)
+    candidates = [
+        _Candidate(
+            start, start + length, _score(text, selector, start, start + length, position)[1], True
+        )
+        for start in occurrences(text, selector.exact)
+    ]
+    best = max(candidates, key=lambda candidate: candidate.rank(position), default=None)
+    if best is not None and min(_context_similarity(text, selector, best.start, best.end)) >= _FITS:
+        # The very words in their whole context: no other place can score higher.
+        return Anchor(best.start, best.end, score=1.0, exact=True)
+    approximate = _locate_approximately(text, selector, position, min_score)
+    if approximate is not None and not any(
+        # Around the very words, they are the passage: a near match there only stretches
+        # over the text inserted next to it to win back the old context.
+        approximate.start < exact.end and exact.start < approximate.end
+        for exact in candidates
+    ):
+        candidates.append(_Candidate(approximate.start, approximate.end, approximate.score, False))
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda candidate: candidate.rank(position))
+    if best.exact and max(_context_similarity(text, selector, best.start, best.end)) >= _FITS:
+        return Anchor(best.start, best.end, score=1.0, exact=True)
+    return Anchor(best.start, best.end, score=best.score, exact=False)
+
+
+# How like its stored context the text beside a passage must be to count as the same place.
+_FITS = 0.9
+
+
+class _Candidate(NamedTuple):
+    start: int
+    end: int
+    score: float
+    exact: bool  # the quote's very words
+
+    def rank(self, position):
+        # The score first; then the very words over a near match, then the nearer place.
+        distance = abs(self.start - position) if position is not None else 0
+        return (round(self.score, 6), self.exact, -distance)
 
 
 def anchor_all(

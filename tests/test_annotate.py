@@ -885,3 +885,80 @@ def test_random_spans_give_balanced_marks_around_exactly_their_text(html):
         for item in range(len(spans)):
             with_refs = with_refs.replace(f"\u2020{item}", "")
         assert with_refs == text
+
+
+# locate: never the wrong words (issue 12)
+
+ECHOED = (
+    "The presidents met for four hours in the villa. Putin said both sides would return their "
+    "ambassadors to their posts. Human rights remained in dispute. "
+    "In summary: both sides would return their ambassadors to their posts, the Kremlin said."
+)
+
+
+def test_an_edited_passage_beats_its_old_wording_standing_elsewhere():
+    # The old wording is echoed in the summary: any exact occurrence used to win, with score
+    # 1.0 and state anchored, and the edited passage itself (0.97) was never considered.
+    quote = "both sides would return their ambassadors to their posts"
+    start = ECHOED.index(quote)  # the first: the one annotated
+    selector = describe(ECHOED, start, start + len(quote))
+    edited = ECHOED.replace("Putin said both sides would", "Putin said both sides will", 1)
+
+    anchor = locate(edited, selector, position=start)
+
+    assert anchor is not None and not anchor.exact  # drifted: the editor confirms the rewording
+    assert anchor.start < edited.index("In summary")
+    assert edited[anchor.start : anchor.end] == (
+        "both sides will return their ambassadors to their posts"
+    )
+
+
+def test_a_deleted_passage_whose_words_stand_elsewhere_is_drifted_there_never_anchored():
+    quote = "both sides would return their ambassadors to their posts"
+    start = ECHOED.index(quote)
+    selector = describe(ECHOED, start, start + len(quote))
+    edited = ECHOED.replace(
+        "Putin said both sides would return their ambassadors to their posts. ", ""
+    )
+
+    anchor = locate(edited, selector, position=start)
+
+    assert anchor is not None
+    assert not anchor.exact  # the survivor is shown for the editor to confirm, not taken
+    assert edited[anchor.start : anchor.end] == quote
+
+
+def test_the_very_words_with_one_side_of_their_context_stay_anchored():
+    quote = "Human rights remained in dispute"
+    start = ECHOED.index(quote)
+    selector = describe(ECHOED, start, start + len(quote))
+    edited = ECHOED.replace("to their posts. Human", "to their posts. A new sentence. Human")
+
+    anchor = locate(edited, selector, position=start)
+
+    assert anchor == Anchor(edited.index(quote), edited.index(quote) + len(quote), 1.0, True)
+
+
+def test_an_item_whose_passage_was_edited_is_drifted_to_it_and_keeps_its_stored_context():
+    from summits.choices import AnchorState
+    from summits.models import Item
+
+    quote = "both sides would return their ambassadors to their posts"
+    start = ECHOED.index(quote)
+    selector = describe(ECHOED, start, start + len(quote))
+    item = Item(
+        kind="agreement",
+        quote=selector.exact,
+        quote_prefix=selector.prefix,
+        quote_suffix=selector.suffix,
+        anchor_start=start,
+        anchor_end=start + len(quote),
+    )
+    edited = ECHOED.replace("Putin said both sides would", "Putin said both sides will", 1)
+
+    item.anchor(edited)
+
+    assert item.anchor_state == AnchorState.DRIFTED
+    assert item.anchor_start < edited.index("In summary")
+    # Not overwritten with the summary's context: the next edit still finds the passage.
+    assert (item.quote_prefix, item.quote_suffix) == (selector.prefix, selector.suffix)
