@@ -353,3 +353,22 @@ def test_a_cut_database_gives_503s_at_once_and_service_returns_within_5_s_of_it(
     while statuses() != [200, 200, 200]:
         assert time.monotonic() - restored < 5, "service did not return within 5 s"
         time.sleep(0.1)
+
+
+def test_a_database_outage_is_logged_once_a_minute_not_once_a_request(caplog):
+    [outages] = [
+        log_filter
+        for log_filter in logging.getLogger("django.request").filters
+        if type(log_filter).__name__ == "DatabaseOutageOncePerInterval"
+    ]
+    outages.last = None  # no earlier test's outage
+    client = Client(raise_request_exception=False)
+
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        with mock.patch("summits.caching.published_version", side_effect=database_away):
+            assert {client.get(reverse("summits:list")).status_code for _ in range(20)} == {503}
+        with mock.patch("summits.caching.published_version", side_effect=KeyError("bug")):
+            assert client.get(reverse("summits:list")).status_code == 500
+
+    logged = [record for record in caplog.records if record.name == "django.request"]
+    assert [record.exc_info[0].__name__ for record in logged] == ["OperationalError", "KeyError"]
