@@ -28,6 +28,7 @@ set-up is broken, and nothing after it means much).
 
 import argparse
 import collections
+import concurrent.futures
 import contextlib
 import datetime
 import http.client
@@ -142,6 +143,13 @@ class RedisServer:
                 return sock.recv(16).startswith(b"+PONG")
         except OSError:
             return False
+
+    def flush(self) -> None:
+        """Empties this private server's store (FLUSHALL), so that pages render afresh."""
+        with socket.create_connection((HOST, self.port), timeout=5) as sock:
+            sock.sendall(b"FLUSHALL\r\n")
+            if not sock.recv(16).startswith(b"+OK"):
+                raise RuntimeError("redis-server did not flush")
 
 
 class Database:
@@ -390,20 +398,34 @@ class Traffic:
             thread.join(timeout=self.args.timeout + 5)
 
 
-def warm_up(port: int, api_key: str, articles: list[str], timeout: float) -> list[str]:
-    """Each kind of page once or twice, so that start-up costs are not counted as growth."""
+def warm_up(
+    port: int, api_key: str, articles: list[str], timeout: float, flush, threads: int = 8
+) -> list[str]:
+    """Every page the traffic asks for, twice over with an empty cache in between and from
+    several threads at once, so that each worker has rendered every kind of page (and built
+    the memory that takes) before the memory counted as the start is measured."""
     problems = []
-    paths = ["/summits/", "/summits/?page=2", DEMO_ARTICLE, *articles[:10], "/summits/tracker/"]
-    paths += ["/summits/feed/", "/sitemap.xml", "/summits/?q=Botschafter&year=2021"]
-    for _ in range(2):
-        for path in paths:
-            status, _ = fetch(port, path, timeout)
-            if status != 200:
-                problems.append(f"{path}: {status}")
-        for path in (API_LIST, f"/api/v1/summits/{DEMO_ARTICLE.split('/')[2]}/"):
-            status, _ = fetch(port, path, timeout, {"Authorization": f"Api-Key {api_key}"})
-            if status != 200:
-                problems.append(f"{path}: {status}")
+    paths = ["/summits/", *(f"/summits/?page={number}" for number in range(2, 11))]
+    paths += [DEMO_ARTICLE, *articles, "/summits/tracker/", "/summits/feed/", "/sitemap.xml"]
+    paths += [f"/summits/?q={urllib.parse.quote(word)}" for word in SEARCH_WORDS]
+    paths += [f"/summits/?q={urllib.parse.quote(word)}&year=2021" for word in SEARCH_WORDS]
+    api_paths = [
+        API_LIST,
+        *(f"/api/v1/summits/{path.strip('/').split('/')[-1]}/" for path in articles),
+    ]
+    requests = [(path, None) for path in paths]
+    requests += [(path, {"Authorization": f"Api-Key {api_key}"}) for path in api_paths]
+
+    def get(request):
+        path, headers = request
+        status, _ = fetch(port, path, timeout, headers)
+        return None if status == 200 else f"{path}: {status}"
+
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        for round_number in range(2):
+            if round_number:
+                flush()
+            problems += [problem for problem in pool.map(get, requests) if problem]
     return sorted(set(problems))
 
 
@@ -600,7 +622,7 @@ def soak(run: Run, workdir: Path) -> int:
         run.memory["after boot"] = workers_memory(gunicorn.pid)
         articles = article_paths(port, args.timeout)
         run.facts["content"] = f"{len(articles)} published summits in the sitemap"
-        run.warm_up_problems = warm_up(port, api_key, articles, args.timeout)
+        run.warm_up_problems = warm_up(port, api_key, articles, args.timeout, redis.flush)
         run.memory["start (after warm-up)"] = workers_memory(gunicorn.pid)
         run.workers_seen.update(worker_pids(gunicorn.pid))
 
