@@ -423,7 +423,6 @@ class SummitAdmin(
             # The go-live time is set in the workflow bar, beside "Schedule".
             kwargs["fields"] = [*kwargs["fields"], "publish_at"]
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.may_publish = workflow.can_publish(request.user)
         form.user = request.user
         return form
 

@@ -147,8 +147,7 @@ class SummitAdminForm(ConcurrentEditForm, forms.ModelForm):
     """The summit form. Its state changes by the workflow bar's buttons (workflow.ACTIONS),
     never by a status field: each button is allowed or not for the summit as stored."""
 
-    may_publish = False  # set per request by SummitAdmin.get_form
-    user = None  # likewise
+    user = None  # set per request by SummitAdmin.get_form
     untracked_fields = ConcurrentEditForm.untracked_fields | {"change_request"}
 
     change_request = forms.CharField(

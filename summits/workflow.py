@@ -48,9 +48,6 @@ class Action:
     editors_only: bool = True
     confirm: str = ""
 
-    def __str__(self):
-        return self.name
-
 
 SAVE = Action("_save", _("Save draft"), editors_only=False)
 SUBMIT = Action("_submit", _("Submit for review"), editors_only=False)

@@ -1,5 +1,9 @@
 """Builds admin POST data from a rendered change form, as a browser would submit it."""
 
+from django.urls import reverse
+
+from tests import factories
+
 
 def _field_values(form):
     data = {}
@@ -42,4 +46,20 @@ def add_inline_row(data, prefix, **values):
     for name, value in values.items():
         data[f"{prefix}-{index}-{name}"] = value
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    return data
+
+
+def new_summit_data(client, **fields):
+    """The add form's POST data for a new summit on the test article."""
+    data = form_data(client.get(reverse("admin:summits_summit_add")))
+    data.update(
+        title="Geneva talks",
+        slug="geneva-talks",
+        body=factories.ARTICLE,
+        language="en",
+        city="Geneva",
+        country="CH",
+        start_date="2021-06-16",
+    )
+    data.update(fields)
     return data

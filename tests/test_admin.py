@@ -10,7 +10,7 @@ from django.urls import reverse
 from summits.choices import AnchorState, ItemKind, SummitStatus
 from summits.models import Item, Summit
 from tests import factories
-from tests.admin_forms import add_inline_row, form_data
+from tests.admin_forms import add_inline_row, form_data, new_summit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,22 +20,6 @@ AGREEMENTS, DISPUTES = "items", "items-2"
 
 def change_url(summit):
     return reverse("admin:summits_summit_change", args=[summit.pk])
-
-
-def new_summit_data(client, **fields):
-    data = form_data(client.get(ADD_URL))
-    data.update(
-        title="Geneva talks",
-        slug="geneva-talks",
-        body=factories.ARTICLE,
-        language="en",
-        city="Geneva",
-        country="CH",
-        start_date="2021-06-16",
-        status=SummitStatus.DRAFT,
-    )
-    data.update(fields)
-    return data
 
 
 def post(client, url, data):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from summits.choices import SummitStatus
 from summits.models import Correction, Item, Summit
 from tests import factories
-from tests.admin_forms import add_inline_row, form_data
+from tests.admin_forms import add_inline_row, form_data, new_summit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -188,17 +188,7 @@ def test_preview_takes_participants_and_corrections_from_the_form_and_stances_fr
 
 
 def test_preview_of_the_add_form_shows_a_summit_not_yet_in_the_database(editor_client):
-    data = form_data(editor_client.get(reverse("admin:summits_summit_add")))
-    data.update(
-        title="Geneva talks",
-        slug="geneva-talks",
-        body=factories.ARTICLE,
-        language="en",
-        city="Geneva",
-        country="CH",
-        start_date="2021-06-16",
-        status=SummitStatus.DRAFT,
-    )
+    data = new_summit_data(editor_client)
     add_inline_row(
         data,
         AGREEMENTS,
