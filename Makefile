@@ -37,6 +37,7 @@ format: $(VENV)/.installed
 # committed, so `make demo` works without gettext.
 messages: $(VENV)/.installed
 	cd summits && ../$(PY) ../manage.py makemessages --locale de --no-obsolete
+	cd summits && ../$(PY) ../manage.py makemessages --domain djangojs --locale de --no-obsolete
 	cd summits && ../$(PY) ../manage.py compilemessages --locale de
 	$(PY) manage.py makemessages --locale de --no-obsolete --ignore '.venv/*' \
 		--ignore 'summits/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*' \

@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -37,15 +38,19 @@ from . import (
 )
 from .api import admin as api_admin  # noqa: F401  (registers the partner keys' admin)
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
+from .editorcomforts import EditorComfortsMixin
 from .forms import (
     ItemFormSet,
     ItemInlineForm,
+    LoadedChoiceField,
+    NestedRowsFormSet,
+    NestedStanceFormSet,
     RowForm,
     RowsLoadedOnceFormSet,
     StanceFormSet,
     SummitAdminForm,
 )
-from .livepreview import LivePreviewMixin
+from .livepreview import ITEM_RELATIONS, LivePreviewMixin, kept_in_form_order
 from .models import (
     Agreement,
     Correction,
@@ -158,6 +163,43 @@ class TopicAdmin(TranslatedContentAdmin):
     search_fields = ["translations__name", "slug"]
 
 
+class StanceInline(InlineEditorialLock, admin.StackedInline):
+    model = Stance
+    form = RowForm
+    formset = StanceFormSet
+    extra = 0
+
+    def get_queryset(self, request):
+        # Each row's title names its participant, kept per language (django-parler).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("participant")
+            .prefetch_related("participant__translations")
+        )
+
+    fields = ["participant", "position", "quote", ("source_name", "source_url"), "loaded_state"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "participant":
+            kwargs["form_class"] = LoadedChoiceField  # one lookup for all rows (StanceFormSet)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ItemUpdateInline(InlineEditorialLock, admin.StackedInline):
+    model = ItemUpdate
+    form = RowForm
+    formset = RowsLoadedOnceFormSet
+    extra = 0
+    fields = [("date", "status"), "note", ("source_name", "source_url"), "loaded_state"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "status":
+            field.choices = [("", "—"), *STATUSES_BY_KIND[self.parent_model.KIND].choices]
+        return field
+
+
 class ItemInline(InlineEditorialLock, SortableStackedInline):
     template = f"adminsortable2/edit_inline/stacked-django-{SORTABLE_DJANGO}.html"
     form = ItemInlineForm
@@ -172,13 +214,53 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
         "quote",
         ("quote_prefix", "quote_suffix"),
         ("anchor", "confirm_anchor"),
+        "follow_ups",
         "position",
         "loaded_state",
     ]
-    readonly_fields = ["anchor"]
+    readonly_fields = ["anchor", "follow_ups"]
+    # The item's own rows, edited in its row of the summit form: (related name, inline, formset).
+    nested_inlines: tuple = ()
 
     class Media:
-        js = ["summits/admin/sortable-keyboard.js"]
+        js = ["summits/admin/sortable-keyboard.js", "summits/admin/nested-rows.js"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "topic":
+            kwargs["form_class"] = LoadedChoiceField  # one lookup for all rows (ItemFormSet)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        # Each item's stances and follow-ups are loaded with the items: one query per kind.
+        # An agreement's (empty) stances too: django-reversion follows both from every item.
+        return super().get_queryset(request).prefetch_related(*ITEM_RELATIONS)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        nested = []
+        for name, inline_class, formset_class in self.nested_inlines:
+            inline = inline_class(self.model, self.admin_site)
+            if inline.has_view_or_change_permission(request, obj) or inline.has_add_permission(
+                request, obj
+            ):
+                nested_formset = inline.get_formset(request, obj, formset=formset_class)
+                nested_formset.related_name = name
+                nested_formset.verbose_name = inline.model._meta.verbose_name
+                nested_formset.verbose_name_plural = inline.model._meta.verbose_name_plural
+                nested_formset.can_add = inline.has_add_permission(request, obj)
+                nested.append((name, nested_formset))
+        formset.nested_formsets = tuple(nested)
+        return formset
+
+    @admin.display(description=_("stances and follow-ups"))
+    def follow_ups(self, item):
+        formsets = getattr(item, "nested_formsets", [])
+        if not formsets:
+            return ""
+        return render_to_string(
+            "admin/summits/nested_rows.html",
+            {"formsets": formsets, "open": any(formset.has_errors for formset in formsets)},
+        )
 
     @admin.display(description=_("anchor"))
     def anchor(self, item):
@@ -198,10 +280,15 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
 
 class AgreementInline(ItemInline):
     model = Agreement
+    nested_inlines = (("updates", ItemUpdateInline, NestedRowsFormSet),)
 
 
 class DisputeInline(ItemInline):
     model = Dispute
+    nested_inlines = (
+        ("stances", StanceInline, NestedStanceFormSet),
+        ("updates", ItemUpdateInline, NestedRowsFormSet),
+    )
 
 
 class CorrectionInline(InlineEditorialLock, admin.TabularInline):
@@ -277,6 +364,7 @@ EDITED_IN_DRAFT_VIEWS = {"summits_summit_change", "summits_summit_live_preview"}
 @admin.register(Summit)
 class SummitAdmin(
     LivePreviewMixin,
+    EditorComfortsMixin,
     compare.ReadableCompareMixin,
     EditorialLock,
     SummitSortableAdminBase,
@@ -493,6 +581,16 @@ class SummitAdmin(
             ),
         )
 
+    def get_view_on_site_url(self, obj=None):
+        """The page readers see, for a live summit (with a working draft too: its live page);
+        the signed preview for one readers do not see (draft, review, scheduled, archived)."""
+        if obj is None or obj.pk is None:
+            return None
+        summit = obj.draft_of or obj
+        if summit.is_live:
+            return summit.get_absolute_url()
+        return reverse("summits:signed_preview", args=[previews.make_token(summit)])
+
     @admin.display(description=_("preview"))
     def preview_links(self, summit):
         if summit.pk is None:
@@ -524,7 +622,7 @@ class SummitAdmin(
         if change and services.is_edited_in_a_draft(obj):
             # The first save of a live summit's changes opens its working draft (save_related);
             # the live rows stay as they are.
-            form.draft_parts = {"items": [], "corrections": None}
+            form.draft_parts = {"items": [], "corrections": None, "rows": {}}
             return
         form.summit_change = services.SummitChange(obj, user=request.user)
         form.summit_change.save()
@@ -544,10 +642,26 @@ class SummitAdmin(
             return super().save_formset(request, form, formset, change)
         # New rows come last: sortable2 numbers them after the highest existing position.
         kept.sort(key=lambda item: item.position)
+        nested = [
+            (item_form.instance, [rows for rows in item_form.nested if rows.is_bound])
+            for item_form in formset.forms
+            if item_form.instance in kept
+        ]
         if parts is not None:
             parts["items"] += kept
+            for item, formsets in nested:
+                parts["rows"][id(item)] = {
+                    nested_formset.model: kept_in_form_order(nested_formset)
+                    for nested_formset in formsets
+                }
             return None
         services.save_items_in_order(kept, formset.deleted_objects)
+        for item, formsets in nested:
+            for nested_formset in formsets:
+                nested_formset.instance = item  # saved now, if it was new
+                nested_formset.save()
+            if any(nested_formset.has_changed() for nested_formset in formsets):
+                services.sync_item_status(item)
         formset.confirmed = [
             item_form.instance
             for item_form in formset.initial_forms
@@ -564,6 +678,7 @@ class SummitAdmin(
                 user=request.user,
                 edited=form.instance,
                 items=parts["items"],
+                item_rows=parts["rows"],
                 corrections=parts["corrections"],
                 participants=form.cleaned_data.get("participants"),
                 topics=form.cleaned_data.get("topics"),
@@ -817,39 +932,7 @@ class SummitAdmin(
         )
 
 
-class StanceInline(InlineEditorialLock, admin.StackedInline):
-    model = Stance
-    form = RowForm
-    formset = StanceFormSet
-    extra = 0
-
-    def get_queryset(self, request):
-        # Each row's title names its participant, kept per language (django-parler).
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("participant")
-            .prefetch_related("participant__translations")
-        )
-
-    fields = ["participant", "position", "quote", ("source_name", "source_url"), "loaded_state"]
-
-
-class ItemUpdateInline(InlineEditorialLock, admin.StackedInline):
-    model = ItemUpdate
-    form = RowForm
-    formset = RowsLoadedOnceFormSet
-    extra = 0
-    fields = [("date", "status"), "note", ("source_name", "source_url"), "loaded_state"]
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        field = super().formfield_for_choice_field(db_field, request, **kwargs)
-        if db_field.name == "status":
-            field.choices = [("", "—"), *STATUSES_BY_KIND[self.parent_model.KIND].choices]
-        return field
-
-
-class ItemAdmin(EditorialLock, admin.ModelAdmin):
+class ItemAdmin(EditorComfortsMixin, EditorialLock, admin.ModelAdmin):
     """One agreement or dispute with its follow-up updates (and, for disputes, the stances)."""
 
     form = ItemInlineForm

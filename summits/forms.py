@@ -10,7 +10,11 @@ from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
+from django.forms.models import (
+    BaseInlineFormSet,
+    InlineForeignKeyField,
+    ModelChoiceIteratorValue,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -267,6 +271,28 @@ class RowForm(ConcurrentEditForm, forms.ModelForm):
     def conflict_label(self):
         return self.instance._meta.verbose_name
 
+    # Set by a RowsLoadedOnceFormSet. Its rows take their options' objects (LoadedChoiceField)
+    # from what it loaded once, and it holds every row of their parent: that such an object
+    # exists, and that no two rows make the same choice (a participant's one stance), it knows
+    # without a query a row, and checks the latter among its rows (validate_unique).
+    in_loaded_formset = False
+    _found_among_options = frozenset()
+
+    def _post_clean(self):
+        if self.in_loaded_formset:
+            self._found_among_options = {
+                name
+                for name, field in self.fields.items()
+                if isinstance(field, LoadedChoiceField) and field.found(self.cleaned_data.get(name))
+            }
+        try:
+            super()._post_clean()
+        finally:
+            self._found_among_options = frozenset()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() | self._found_among_options
+
 
 class ItemInlineForm(RowForm):
     merged_fields = ("position",)
@@ -329,7 +355,14 @@ class RowsLoadedOnceFormSet(BaseInlineFormSet):
 
     Django believes the count of rows a POST claims (up to 2,000 rows here): a 1 KB POST
     claiming 10,000 rows built 2,000 empty item forms and held a worker for over 100 s.
+
+    `shared` is a dict that formsets of one page share, for options (the participants of
+    every dispute's stances) they would otherwise each look up.
     """
+
+    def __init__(self, *args, shared=None, **kwargs):
+        self.shared = {} if shared is None else shared
+        super().__init__(*args, **kwargs)
 
     def total_form_count(self):
         claimed = super().total_form_count()
@@ -371,6 +404,7 @@ class RowsLoadedOnceFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        form.in_loaded_formset = True
         name = self._pk_field.name
         field = form.fields.get(name)
         if type(field) is forms.ModelChoiceField:
@@ -383,22 +417,91 @@ class RowsLoadedOnceFormSet(BaseInlineFormSet):
             )
 
 
+class NestedRowsFormSet(RowsLoadedOnceFormSet):
+    """The stances or follow-ups of one item, edited inside the item's row of the summit form.
+
+    Their rows come from the item's prefetched relation (`related_name`), so that a summit's
+    items cost one query per kind of row, not one per item.
+    """
+
+    related_name = None  # set by the inline that builds the class (admin.ItemInline)
+
+    def __init__(self, data=None, files=None, *, prefix=None, **kwargs):
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            # A submission without this item's rows (a script's, or a form from before they
+            # were on this page) leaves them as they are.
+            data = files = None
+        super().__init__(data, files, prefix=prefix, **kwargs)
+
+    def get_queryset(self):
+        if self.instance.pk is None:
+            return []
+        return list(getattr(self.instance, self.related_name).all())
+
+    @property
+    def has_errors(self) -> bool:
+        return self.is_bound and not self.is_valid()
+
+
 class ItemFormSet(RowsLoadedOnceFormSet, CustomInlineFormSet):
-    """Validates each new or changed passage against the article as submitted in the same save."""
+    """Validates each new or changed passage against the article as submitted in the same save.
+
+    Each item form carries the formsets of its stances and follow-ups (`nested_formsets`,
+    pairs of a name and a NestedRowsFormSet class, set by admin.ItemInline) as `form.nested`.
+    """
+
+    nested_formsets: tuple = ()
 
     def __init__(self, *args, **kwargs):
+        self._nested_shared = {}
         super().__init__(*args, **kwargs)
         share_choices(self.forms, "topic")
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        self._nest(form)
+        return form
 
     @property
     def empty_form(self):
         form = super().empty_form
         if self.forms:
             share_choices([self.forms[0], form], "topic")
+        self._nest(form)
         return form
+
+    def _nest(self, form):
+        bound = self.is_bound and form.prefix != self.add_prefix("__prefix__")
+        form.nested = [
+            formset_class(
+                data=self.data if bound else None,
+                files=self.files if bound else None,
+                instance=form.instance,
+                prefix=f"{form.prefix}-{name}",
+                shared=self._nested_shared,
+            )
+            for name, formset_class in self.nested_formsets
+        ]
+        # The row's readonly "stances and follow-ups" field renders them from the instance.
+        form.instance.nested_formsets = form.nested
+
+    @property
+    def media(self):
+        media = super().media
+        for nested in self.empty_form.nested:
+            media += nested.media
+        return media
 
     def clean(self):
         super().clean()
+        for form in self.forms:
+            if self._should_delete_form(form) or not (form.has_changed() or form.instance.pk):
+                continue
+            if any(nested.has_errors for nested in form.nested):
+                form.add_error(
+                    None,
+                    _("A stance or follow-up of this item needs a correction: see below."),
+                )
         for form in self.initial_forms:
             if form.instance.pk is None and not self._should_delete_form(form):
                 # The row's id is not one of this summit's items (any more): deleted by
@@ -433,10 +536,10 @@ class ItemFormSet(RowsLoadedOnceFormSet, CustomInlineFormSet):
 
 
 class StanceFormSet(RowsLoadedOnceFormSet):
-    """Offers the summit's participants, loaded once for every row of the dispute's stances."""
+    """Offers the summit's participants (any participant while the summit is new), loaded once
+    for every row of the dispute's stances, and once for all disputes of a summit form."""
 
     def __init__(self, *args, **kwargs):
-        self._participant_choices = None
         super().__init__(*args, **kwargs)
         self._limit_participants(self.forms)
 
@@ -447,17 +550,53 @@ class StanceFormSet(RowsLoadedOnceFormSet):
         return form
 
     def _limit_participants(self, forms_):
-        if self.instance.pk is None:
-            return
-        participants = Participant.objects.filter(summits=self.instance.summit_id).prefetch_related(
-            "translations"
-        )  # each option shows a name
+        summit_id = self.instance.summit_id
+        participants = Participant.objects.prefetch_related("translations")  # options show names
+        if summit_id is not None:
+            participants = participants.filter(summits=summit_id)
+        key = ("participants", summit_id)
         for form in forms_:
             field = form.fields["participant"]
             field.queryset = participants
-            if self._participant_choices is None:
-                self._participant_choices = evaluate_choices(field)
-            set_choices(field, self._participant_choices)
+            if key not in self.shared:
+                self.shared[key] = evaluate_choices(field)
+            choices = self.shared[key]
+            held = form.instance.participant_id
+            if held is not None and all(str(value) != str(held) for value, _ in choices):
+                # A stance whose participant is not (or no longer) one of the summit's keeps
+                # its participant among the options: an untouched row never refuses a save.
+                participant = form.instance.participant  # prefetched with the summit's items
+                choices = [
+                    *choices,
+                    (ModelChoiceIteratorValue(held, participant), str(participant)),
+                ]
+            set_choices(field, choices)
+
+
+class NestedStanceFormSet(NestedRowsFormSet, StanceFormSet):
+    pass
+
+
+class LoadedChoiceField(forms.ModelChoiceField):
+    """A model choice field that finds the submitted object among the options it offered
+    (set_choices()), instead of looking it up with a query of its own, once per row."""
+
+    loaded = None
+
+    def found(self, value) -> bool:
+        """Whether value is one of the objects the options were loaded with."""
+        return (
+            self.loaded is not None
+            and value is not None
+            and self.loaded.get(str(value.pk)) is value
+        )
+
+    def to_python(self, value):
+        if self.loaded is not None and value not in self.empty_values:
+            found = self.loaded.get(str(value))
+            if found is not None:
+                return found
+        return super().to_python(value)
 
 
 def evaluate_choices(field):
@@ -467,6 +606,10 @@ def evaluate_choices(field):
 
 def set_choices(field, choices):
     field.choices = choices
+    if isinstance(field, LoadedChoiceField):
+        field.loaded = {
+            str(value): value.instance for value, _label in choices if hasattr(value, "instance")
+        }
     inner = getattr(field.widget, "widget", None)  # the admin's RelatedFieldWidgetWrapper
     if inner is not None:
         inner.choices = choices

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from . import annotate, rendering, views
-from .models import Correction, Item, Summit
+from .models import Correction, Item, Stance, Summit
 from .querysets import PAGE_RELATIONS
 
 # What the page shows of each item, taken from the one list of a summit page's relations.
@@ -129,8 +129,8 @@ def unsaved_summit(form, formsets) -> Summit:
 
     Everything goes into Django's prefetch caches, where `summit.items.all()` and the like look
     first, so that templates and helpers read the form's state, never the rows it would
-    replace. What the form does not hold (the stances and updates of existing items) is read
-    from the database in one go for all items.
+    replace. What the form does not hold (the stances and updates of an item whose rows it
+    did not send) is read from the database in one go for all items.
     """
     summit = form.instance
     # The form's fields have sanitised the article and the summaries (ProseEditorField).
@@ -167,6 +167,12 @@ def unsaved_summit(form, formsets) -> Summit:
             item._prefetched_objects_cache = {
                 name: in_memory(model, []) for name, model in many_relations(Item, ITEM_RELATIONS)
             }
+    for item in items:
+        for rows in getattr(item, "nested_formsets", ()):
+            if rows.is_bound:  # the item's stances or follow-ups as the form edits them
+                item._prefetched_objects_cache[rows.related_name] = in_memory(
+                    rows.model, in_stored_order(rows.model, kept_in_form_order(rows))
+                )
     summit.body_html = rendering.annotated_body(summit, items)
     relations["items"] = items
     for name, _model in many_relations(Summit, PAGE_RELATIONS):
@@ -197,6 +203,16 @@ def kept_in_form_order(formset) -> list:
         # As SummitAdmin.save_formset: sortable2 numbers new rows after the highest position.
         kept.sort(key=lambda item: item.position)
     return kept
+
+
+def in_stored_order(model, rows) -> list:
+    """Stances or follow-ups in the order their model's Meta gives them; new ones count as
+    the newest."""
+    if model is Stance:
+        return sorted(rows, key=lambda stance: stance.participant.slug)
+    return sorted(
+        rows, key=lambda update: (update.date, update.pk is None, update.pk or 0), reverse=True
+    )
 
 
 def in_memory(model, objects):

@@ -265,6 +265,13 @@ class Summit(models.Model):
     def get_absolute_url(self):
         return reverse("summits:detail", kwargs={"slug": self.slug})
 
+    @property
+    def items_with_rows(self):
+        """The items with their stances (named by their participants) and follow-ups loaded,
+        in a few queries for any number of items. What django-reversion records of a summit
+        with it (summits.revisions)."""
+        return self.items.prefetch_related("stances__participant__translations", "updates")
+
     @transaction.atomic
     def delete(self, *args, **kwargs):
         partners.before_summits_delete(Summit.objects.filter(pk=self.pk))

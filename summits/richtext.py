@@ -3,6 +3,9 @@
 from django_prose_editor.fields import create_sanitizer
 
 LINK = {"enableTarget": False, "protocols": ["http", "https", "mailto"]}
+# django-prose-editor turns the browser's spell checking off unless told otherwise; the admin
+# turns it on, in the summit's language (summits/static/summits/admin/editor-comforts.js).
+SPELL_CHECKING = {"NoSpellCheck": False}
 
 # What an article body may contain: paragraphs, emphasis, links, lists, quotes, headings h2–h4.
 ARTICLE_EXTENSIONS = {
@@ -15,6 +18,7 @@ ARTICLE_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
+    **SPELL_CHECKING,
 }
 
 # Item summaries and notes are short: no headings or quotes.
@@ -26,6 +30,7 @@ SUMMARY_EXTENSIONS = {
     "OrderedList": True,
     "ListItem": True,
     "HardBreak": True,
+    **SPELL_CHECKING,
 }
 
 sanitize_article = create_sanitizer(ARTICLE_EXTENSIONS)

@@ -520,6 +520,7 @@ def start_working_draft(
     user=None,
     edited: Summit | None = None,
     items: list[Item] | None = None,
+    item_rows: dict | None = None,
     corrections: list[Correction] | None = None,
     participants=None,
     topics=None,
@@ -528,9 +529,12 @@ def start_working_draft(
     """Opens the working draft of a live summit, where its changes wait for an editor.
 
     The draft holds the summit as stored, or its unsaved state as a form edited it (`edited`,
-    its `items` and `corrections` in the form's order, chosen `participants` and `topics`).
+    its `items` and `corrections` in the form's order, chosen `participants` and `topics`;
+    `item_rows` maps id() of an item of `items` to its edited rows, {Stance: [...],
+    ItemUpdate: [...]}, which replace the stored ones of that model).
     Nothing readers or partners see changes: the live rows are not written.
     """
+    item_rows = item_rows or {}
     with transaction.atomic():
         stored = _stored_state(live.pk)
         if stored is None or stored.status != SummitStatus.PUBLISHED:
@@ -559,13 +563,24 @@ def start_working_draft(
                 live_item_id=item.pk,
                 **{name: getattr(item, name) for name in RESTORED_ITEM_FIELDS},
             )
-            copies.append((draft_item, item.pk))
+            copies.append((draft_item, item))
         for kind in ItemKind:
-            save_items_in_order([item for item, _pk in copies if item.kind == kind], [])
-        by_live_pk = {live_pk: item.pk for item, live_pk in copies if live_pk is not None}
+            save_items_in_order([copy for copy, _item in copies if copy.kind == kind], [])
         for model in (Stance, ItemUpdate):
-            for row in model.objects.filter(item_id__in=by_live_pk):
-                _copy_row(row, item_id=by_live_pk[row.item_id])
+            stored = {
+                item.pk: copy.pk
+                for copy, item in copies
+                if item.pk is not None and model not in item_rows.get(id(item), {})
+            }
+            for row in model.objects.filter(item_id__in=stored):
+                _copy_row(row, item_id=stored[row.item_id])
+        for copy, item in copies:
+            edited_rows = item_rows.get(id(item), {})
+            for rows in edited_rows.values():
+                for row in rows:
+                    _copy_row(row, item_id=copy.pk)
+            if edited_rows.get(ItemUpdate):
+                sync_item_status(copy)
         for correction in live.corrections.all() if corrections is None else corrections:
             _copy_row(correction, summit=draft)
         draft_change.finish()

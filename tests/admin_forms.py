@@ -37,6 +37,11 @@ def form_data(response):
         data.update(_field_values(formset.management_form))
         for form in formset.initial_forms:
             data.update(_field_values(form))
+            # An item's stances and follow-ups, edited in its row.
+            for nested in getattr(form, "nested", ()):
+                data.update(_field_values(nested.management_form))
+                for row in nested.initial_forms:
+                    data.update(_field_values(row))
     return data
 
 

@@ -1,0 +1,32 @@
+// Adds a stance or follow-up row inside an item's row of the summit form (admin.ItemInline):
+// the <template> beside the "Add" button holds an empty row numbered __prefix__.
+"use strict";
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".nested-add");
+  if (!button) {
+    return;
+  }
+  const fieldset = button.closest(".nested-formset");
+  const template = fieldset.querySelector("template.nested-empty");
+  // Django's inlines.js renumbers an added item's fields, and this fieldset's management form
+  // with them, but not the inside of a <template>: the real prefix is the management form's.
+  const total = fieldset.querySelector("input[name$='-TOTAL_FORMS']");
+  const prefix = total.name.slice(0, -"-TOTAL_FORMS".length);
+  const index = Number(total.value);
+  const html = template.innerHTML.split(`${template.dataset.prefix}-__prefix__`).join(`${prefix}-${index}`);
+  const holder = document.createElement("div");
+  holder.innerHTML = html.trim();
+  const row = holder.firstElementChild;
+  fieldset.querySelector(".nested-list").append(row);
+  total.value = index + 1;
+  // The admin's calendars and the rich text editors set themselves up on added rows.
+  if (typeof DateTimeShortcuts !== "undefined") {
+    document.querySelectorAll(".datetimeshortcuts").forEach((shortcut) => shortcut.remove());
+    DateTimeShortcuts.init();
+  }
+  row.dispatchEvent(new CustomEvent("formset:added", { bubbles: true, detail: { formsetName: prefix } }));
+  const first = row.querySelector("select, input:not([type=hidden]), textarea");
+  if (first) {
+    first.focus();
+  }
+});
