@@ -1,9 +1,11 @@
 """Anchoring of quoted passages to article text, after W3C Web Annotation selectors."""
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape, unescape
 from html.parser import HTMLParser
 from itertools import groupby
@@ -56,6 +58,10 @@ _BLOCK_ELEMENTS = frozenset(
 _HIDDEN_ELEMENTS = frozenset({"script", "style", "template"})
 # The pattern html.unescape() decodes with, so that each match decodes as the parser decoded it.
 _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+# Runs of whitespace and runs of visible characters (\s is str.isspace(), nbsp included), and
+# whitespace that is not one plain space between two words: text without it is taken whole.
+_RUNS = re.compile(r"\s+|\S+")
+_IRREGULAR_SPACE = re.compile(r"\s\s|[^\S ]")
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
 
 # The Hypothesis client's weights for re-anchoring: the quote counts most, its context next,
@@ -67,20 +73,48 @@ _POSITION_WEIGHT = 2
 _TOTAL_WEIGHT = _QUOTE_WEIGHT + _PREFIX_WEIGHT + _SUFFIX_WEIGHT + _POSITION_WEIGHT
 
 
-class _Origin(NamedTuple):
-    """Where a character of the plain text came from in the HTML source."""
-
-    node: int  # the run of source text, between two pieces of markup, that holds it
-    start: int
-    end: int
+# The node of the space between two blocks, which comes from no character of the source.
+_BETWEEN_BLOCKS = -1
+# The source end of a run whose characters each come from the next character of the source.
+_CHARACTER_BY_CHARACTER = -1
 
 
 class _Rendering(NamedTuple):
+    """The plain text, and where its characters came from in the HTML source, run by run
+    (not an object a character: an article has tens of thousands of them).
+
+    Run i begins at offsets[i] of the text and is held by text node nodes[i] (the run of
+    source text between two pieces of markup; _BETWEEN_BLOCKS for the space between two
+    blocks). Its characters come from source[starts[i]:] one by one, or, when ends[i] is not
+    _CHARACTER_BY_CHARACTER, each from source[starts[i]:ends[i]] (a whitespace run collapsed
+    to one space, a character reference).
+    """
+
     text: str
-    origins: list[_Origin | None]  # one per character; None for the space between blocks
+    offsets: list[int]
+    nodes: list[int]
+    starts: list[int]
+    ends: list[int]
     # For each text node inside an <a>: the source offset just after the outermost enclosing
     # link's </a>, or the end of the source for a link that is never closed.
     link_ends: dict[int, int]
+
+    def sources(self, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+        """(node, source start, source end) of each run's part of text[start:end], except
+        the spaces between blocks, which come from no character of the source."""
+        offsets = self.offsets
+        index = max(0, bisect_right(offsets, start) - 1)
+        while index < len(offsets) and offsets[index] < end:
+            node, run_start = self.nodes[index], offsets[index]
+            run_end = offsets[index + 1] if index + 1 < len(offsets) else len(self.text)
+            first, last = max(start, run_start), min(end, run_end)
+            if node != _BETWEEN_BLOCKS and first < last:
+                if self.ends[index] != _CHARACTER_BY_CHARACTER:
+                    yield node, self.starts[index], self.ends[index]
+                else:
+                    source_start = self.starts[index] + first - run_start
+                    yield node, source_start, source_start + last - first
+            index += 1
 
 
 class _TextWalker(HTMLParser):
@@ -90,14 +124,18 @@ class _TextWalker(HTMLParser):
         super().__init__(convert_charrefs=True)
         self._source = source
         self._line_starts = [0, *(match.end() for match in re.finditer("\n", source))]
-        self._chars: list[str] = []
-        self._origins: list[_Origin | None] = []
+        self._parts: list[str] = []
+        self._length = 0
+        self._offsets: list[int] = []
+        self._nodes: list[int] = []
+        self._starts: list[int] = []
+        self._ends: list[int] = []
         self._node = 0
         self._data_start: int | None = None
         self._hidden = 0
         # Whitespace and block boundaries are held back until visible text follows, so that
-        # they collapse and never lead or trail.
-        self._space: _Origin | None = None
+        # they collapse and never lead or trail. The held space is (node, start, end).
+        self._space: tuple[int, int, int] | None = None
         self._block_break = False
         # Links as the markup nests them: how deep the current text is, which outermost link
         # holds each text node, and where each outermost link ends once its </a> is passed.
@@ -116,7 +154,9 @@ class _TextWalker(HTMLParser):
         link_ends = {
             node: self._link_ends.get(link, end) for node, link in self._node_links.items()
         }
-        return _Rendering("".join(self._chars), self._origins, link_ends)
+        return _Rendering(
+            "".join(self._parts), self._offsets, self._nodes, self._starts, self._ends, link_ends
+        )
 
     def handle_data(self, data: str) -> None:
         # The decoded data says nothing about where each character came from, so the source is
@@ -181,55 +221,85 @@ class _TextWalker(HTMLParser):
         if start is None:
             return
         if not self._hidden:
-            for char, origin in _decode(self._source, start, end, self._node):
-                self._take(char, origin)
+            self._decode(start, end)
         if self._link_depth:
             self._node_links[self._node] = self._links - 1
         self._node += 1
 
     def _block(self, tag: str) -> None:
-        if tag in _BLOCK_ELEMENTS and self._chars:
+        if tag in _BLOCK_ELEMENTS and self._length:
             self._block_break, self._space = True, None
 
-    def _take(self, char: str, origin: _Origin) -> None:
-        if char.isspace():
-            if self._space is None:
-                if self._chars and not self._block_break:
-                    self._space = origin
-            elif self._space.node == origin.node:
-                # The one space a run collapses to stands for the whole run in its text node.
-                self._space = self._space._replace(end=origin.end)
+    def _decode(self, start: int, end: int) -> None:
+        """Take in source[start:end], a text node, with character references decoded."""
+        source, position = self._source, start
+        for match in _CHARREF.finditer(source, start, end):
+            decoded = unescape(match.group())
+            if decoded == match.group():  # no reference after all, like the "&" in "AT&T"
+                continue
+            self._take_literally(position, match.start())
+            reference_start, reference_end = match.span()
+            for char in decoded:
+                if char.isspace():
+                    self._take_space(reference_start, reference_end)
+                else:
+                    self._take_visible(char, reference_start, reference_end)
+            position = reference_end
+        self._take_literally(position, end)
+
+    def _take_literally(self, start: int, end: int) -> None:
+        text = self._source[start:end]
+        core = text.strip()
+        if not core:
+            if text:
+                self._take_space(start, end)
             return
+        core_start = start + len(text) - len(text.lstrip())
+        core_end = core_start + len(core)
+        if core_start > start:
+            self._take_space(start, core_start)
+        if _IRREGULAR_SPACE.search(core) is None:
+            # Words with one space between them, as most text is: taken whole, as written.
+            self._take_visible(core, core_start)
+        else:
+            for match in _RUNS.finditer(self._source, core_start, core_end):
+                run_start, run_end = match.span()
+                if match.group().isspace():
+                    self._take_space(run_start, run_end)
+                else:
+                    self._take_visible(match.group(), run_start)
+        if core_end < end:
+            self._take_space(core_end, end)
+
+    def _take_space(self, start: int, end: int) -> None:
+        if self._space is None:
+            if self._length and not self._block_break:
+                self._space = (self._node, start, end)
+        elif self._space[0] == self._node:
+            # The one space a run collapses to stands for the whole run in its text node.
+            self._space = (self._node, self._space[1], end)
+
+    def _take_visible(self, text: str, start: int, end: int = _CHARACTER_BY_CHARACTER) -> None:
         if self._block_break:
-            self._append(" ", None)
+            self._append(" ", _BETWEEN_BLOCKS, -1, -1)
         elif self._space is not None:
-            self._append(" ", self._space)
+            self._append(" ", *self._space)
         self._block_break, self._space = False, None
-        self._append(char, origin)
+        self._append(text, self._node, start, end)
 
-    def _append(self, char: str, origin: _Origin | None) -> None:
-        self._chars.append(char)
-        self._origins.append(origin)
-
-
-def _decode(source: str, start: int, end: int, node: int) -> Iterator[tuple[str, _Origin]]:
-    """The characters of source[start:end] with character references decoded."""
-
-    def literally(start: int, end: int) -> Iterator[tuple[str, _Origin]]:
-        return ((source[index], _Origin(node, index, index + 1)) for index in range(start, end))
-
-    position = start
-    for match in _CHARREF.finditer(source, start, end):
-        decoded = unescape(match.group())
-        if decoded == match.group():  # no reference after all, like the "&" in "AT&T"
-            continue
-        yield from literally(position, match.start())
-        for char in decoded:
-            yield char, _Origin(node, match.start(), match.end())
-        position = match.end()
-    yield from literally(position, end)
+    def _append(self, text: str, node: int, start: int, end: int) -> None:
+        self._parts.append(text)
+        self._offsets.append(self._length)
+        self._length += len(text)
+        self._nodes.append(node)
+        self._starts.append(start)
+        self._ends.append(end)
 
 
+# A save renders its article's HTML several times over (the form's passage checks, the text
+# that anchors are offsets of, the highlights): it is rendered once. A rendering is never
+# changed once made.
+@lru_cache(maxsize=8)
 def _render(html: str) -> _Rendering:
     return _TextWalker(html).render()
 
@@ -251,11 +321,11 @@ def html_to_paragraphs(html: str) -> list[str]:
     rendering = _render(html)
     paragraphs = []
     start = 0
-    for index, origin in enumerate(rendering.origins):
+    for offset, node in zip(rendering.offsets, rendering.nodes, strict=True):
         # Only the space that separates two blocks comes from no character of the source.
-        if origin is None:
-            paragraphs.append(rendering.text[start:index])
-            start = index + 1
+        if node == _BETWEEN_BLOCKS:
+            paragraphs.append(rendering.text[start:offset])
+            start = offset + 1
     if rendering.text:
         paragraphs.append(rendering.text[start:])
     return paragraphs
@@ -496,15 +566,13 @@ def highlight(html: str, spans: Sequence[Highlight]) -> str:
             raise ValueError(f"Highlight [{span.start}:{span.end}] is outside the text")
         if invalid := [name for name in span.attrs if not _ATTRIBUTE_NAME.fullmatch(name)]:
             raise ValueError(f"Invalid attribute names: {invalid}")
-        origins = [
-            origin for origin in rendering.origins[span.start : span.end] if origin is not None
-        ]
-        for node, group in groupby(origins, key=lambda origin: origin.node):
-            node_origins = list(group)
-            pieces[node].append((node_origins[0].start, node_origins[-1].end, index))
-        if span.after and origins:
-            last = origins[-1]
-            inserts.append((rendering.link_ends.get(last.node, last.end), _AFTER, span.after))
+        sources = list(rendering.sources(span.start, span.end))
+        for node, group in groupby(sources, key=lambda source: source[0]):
+            runs = list(group)
+            pieces[node].append((runs[0][1], runs[-1][2], index))
+        if span.after and sources:
+            node, _, end = sources[-1]
+            inserts.append((rendering.link_ends.get(node, end), _AFTER, span.after))
 
     opened: set[int] = set()
 
