@@ -224,6 +224,7 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
 
     class Media:
         js = ["summits/admin/sortable-keyboard.js", "summits/admin/nested-rows.js"]
+        css = {"all": ["summits/admin/nested-rows.css"]}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "topic":

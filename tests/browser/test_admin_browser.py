@@ -378,3 +378,55 @@ def test_demo_summit_page_lists_agreements_and_disputes_apart_with_anchor_states
     expect(disputes.locator(".inline-related.has_original")).to_have_count(2)
     expect(page.locator(".has_original .field-anchor .readonly")).to_have_text(["✓ Anchored"] * 5)
     page.screenshot(path=SCREENSHOT, full_page=True)
+
+
+def test_stances_and_follow_ups_are_added_in_the_items_row_of_the_summit_page(
+    editor_page, live_server
+):
+    summit = factories.SummitFactory()
+    summit.participants.add(factories.ParticipantFactory(name="Leader A"))
+    summit.participants.add(factories.ParticipantFactory(name="Leader B"))
+    factories.DisputeFactory(summit=summit, title="Human rights", quote=factories.PASSAGES[3])
+    page = editor_page
+    open_change_page(page, live_server, summit)
+
+    fold = page.locator("#items-2-group .inline-related.has_original details.nested-rows")
+    expect(fold).not_to_have_attribute("open", "")
+    fold.locator("summary").click()
+    fold.get_by_role("button", name="Add a stance").click()
+    stance = fold.locator(".nested-row").last
+    stance.get_by_label("Participant").select_option(label="Leader A")
+    stance.get_by_label("Position").fill("Calls the matter internal.")
+    fold.get_by_role("button", name="Add a follow-up update").click()
+    update = fold.locator(".nested-formset").nth(1).locator(".nested-row").last
+    update.get_by_label("Date").fill("2021-09-01")
+    update.get_by_label("Status").select_option("narrowed")
+    note = update.locator(".ProseMirror[contenteditable]")
+    note.click()
+    page.keyboard.type("A working group met.")
+    # A dispute added in the same save gets its stance too.
+    page.get_by_role("button", name="Add another Dispute").click()
+    new = page.locator("#items-2-group .inline-related:not(.empty-form)").last
+    new.get_by_label("Title").fill("Cyber")
+    new.get_by_label("Passage").fill(factories.PASSAGES[2])
+    new.locator("details.nested-rows summary").click()
+    new.get_by_role("button", name="Add a stance").click()
+    new.locator(".nested-row").last.get_by_label("Participant").select_option(label="Leader B")
+    new.locator(".nested-row").last.get_by_label("Position").fill("Denies any attack.")
+    save_and_continue(page)
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    disputes = {item.title: item for item in summit.items.all()}
+    rights, cyber = disputes["Human rights"], disputes["Cyber"]
+    assert [(str(s.participant), s.position) for s in rights.stances.all()] == [
+        ("Leader A", "Calls the matter internal.")
+    ]
+    assert [u.note for u in rights.updates.all()] == ["<p>A working group met.</p>"]
+    assert rights.status == "narrowed"
+    assert [(str(s.participant), s.position) for s in cyber.stances.all()] == [
+        ("Leader B", "Denies any attack.")
+    ]
+    # Folded again after the save, saying what each holds.
+    expect(page.locator("#items-2-group details.nested-rows summary").first).to_have_text(
+        re.compile(r"Stances: 1 · Follow-up updates: 1")
+    )
