@@ -5,10 +5,11 @@ import json
 import reversion
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
 from django import VERSION as DJANGO_VERSION
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
@@ -19,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -31,6 +33,7 @@ from . import (
     compare,
     conf,
     partners,
+    passages,
     previews,
     revisions,  # noqa: F401  (registers the models before VersionAdmin looks at them)
     services,
@@ -78,6 +81,41 @@ class SummitSortableAdminBase(SortableAdminBase):
         # Media assets compare equal to their path, whether strings or Script objects.
         js = [shipped if asset == missing else asset for asset in media._js]
         return type(media)(css=media._css, js=js)
+
+
+def row_problems(inline_admin_formsets):
+    """(row id, label, message) of each inline's error, in the order of the form: a row id
+    of None for an error of a whole inline (a live summit's orphaned items)."""
+    problems = []
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        if not formset.is_bound:
+            continue
+        problems += [(None, "", message) for message in formset.non_form_errors()]
+        for number, form in enumerate(formset.forms, start=1):
+            messages_ = [*form.non_field_errors()]
+            messages_ += [
+                f"{form.fields[name].label}: {message}" if name in form.fields else message
+                for name, errors in form.errors.items()
+                if name != NON_FIELD_ERRORS
+                for message in errors
+            ]
+            if messages_:
+                title = form.cleaned_data.get("title") if hasattr(form, "cleaned_data") else ""
+                label = f"{capfirst(formset.model._meta.verbose_name)} {number}"
+                problems.append(
+                    (form.prefix, f"{label} “{title}”" if title else label, messages_[0])
+                )
+    return problems
+
+
+def item_links(items):
+    """Links to the items' anchors on the summit form, by name and label (A1, D2)."""
+    return format_html_join(
+        ", ",
+        '<a href="#anchor-item-{}">“{}” ({})</a>',
+        ((item.pk, item.title, item.reference_label) for item in items),
+    )
 
 
 def is_live_edition(summit) -> bool:
@@ -212,8 +250,8 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
         ("status", "topic"),
         "summary",
         "quote",
-        ("quote_prefix", "quote_suffix"),
-        ("anchor", "confirm_anchor"),
+        ("quote_prefix", "quote_suffix", "quote_start"),
+        "anchor",
         "follow_ups",
         "position",
         "loaded_state",
@@ -224,7 +262,7 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
 
     class Media:
         js = ["summits/admin/sortable-keyboard.js", "summits/admin/nested-rows.js"]
-        css = {"all": ["summits/admin/nested-rows.css"]}
+        css = {"all": ["summits/admin/nested-rows.css", "summits/admin/anchoring.css"]}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "topic":
@@ -265,27 +303,40 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
 
     @admin.display(description=_("anchor"))
     def anchor(self, item):
-        if item.pk is None:
-            return _("Anchored to the article when saved.")
-        if item.anchor_state == AnchorState.ANCHORED:
-            return format_html("✓ {}", item.get_anchor_state_display())
-        if item.anchor_state == AnchorState.DRIFTED:
-            return format_html(
-                "⚠ {} — {} <q>{}</q>",
-                item.get_anchor_state_display(),
-                _("now anchored to"),
-                item.anchored_text,
-            )
-        return format_html("✗ {}", item.get_anchor_state_display())
+        """The item's anchor in the article: in the article as submitted when the form is
+        shown again with errors (ItemFormSet.clean), never a state from before the edit."""
+        shown = getattr(item, "anchor_now", item)
+        text = getattr(item, "anchor_text", None)
+        if text is None:
+            text = item.summit.body_text if item.summit_id or item.pk else ""
+        context = {
+            "item": item,
+            "row": getattr(item, "row_prefix", ""),
+            "language": item.summit.language if item.summit_id else "",
+            "quote": item.quote,
+        }
+        if shown.pk is None and shown.anchor_start is None:
+            return render_to_string("admin/summits/anchor_state.html", {**context, "state": "new"})
+        context["state"] = shown.anchor_state
+        if shown.anchor_start is not None:
+            words = text[shown.anchor_start : shown.anchor_end]
+            if shown.anchor_state == AnchorState.DRIFTED:
+                context["diff"] = compare.word_diff(shown.quote, words)
+            elif text.count(words) > 1:
+                # Shown only where it tells the place apart from the others.
+                context["context"] = passages.in_context(text, shown.anchor_start, shown.anchor_end)
+        return render_to_string("admin/summits/anchor_state.html", context)
 
 
 class AgreementInline(ItemInline):
     model = Agreement
+    classes = ["item-kind-agreement"]  # where select-to-anchor.js adds an agreement
     nested_inlines = (("updates", ItemUpdateInline, NestedRowsFormSet),)
 
 
 class DisputeInline(ItemInline):
     model = Dispute
+    classes = ["item-kind-dispute"]
     nested_inlines = (
         ("stances", StanceInline, NestedStanceFormSet),
         ("updates", ItemUpdateInline, NestedRowsFormSet),
@@ -375,7 +426,23 @@ class SummitAdmin(
     inlines = [AgreementInline, DisputeInline, CorrectionInline]
 
     class Media:
-        js = ["summits/admin/workflow.js"]
+        js = [
+            "summits/admin/workflow.js",
+            forms.Script(
+                "summits/admin/select-to-anchor.js",
+                **{
+                    "data-context": str(conf.get("ANCHOR_CONTEXT_LENGTH")),
+                    "data-toolbar": _("Anchor the selected words"),
+                    "data-agreement": _("Agreement from selection"),
+                    "data-dispute": _("Dispute from selection"),
+                    "data-hint": _("Select words in the article to anchor an item to them."),
+                    "data-selected": _("Selected: “%(words)s”"),
+                    "data-added": _("A new item’s passage: “%(words)s”. Give it a title."),
+                    "data-reanchored": _("Re-anchored to “%(words)s” when saved."),
+                    "data-one-paragraph": _("A passage is words of one paragraph: select fewer."),
+                },
+            ),
+        ]
 
     list_display = [
         "title",
@@ -485,6 +552,11 @@ class SummitAdmin(
             return redirect(reverse("admin:summits_summit_change", args=[summit.draft_of_id]))
         extra_context = {**(extra_context or {}), **self._workflow_context(request, summit)}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A form shown again with errors lists each row's problem first, with a link to it.
+        context["row_problems"] = row_problems(context.get("inline_admin_formsets", []))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _workflow_context(self, request, summit):
         shown = summit
@@ -663,11 +735,6 @@ class SummitAdmin(
                 nested_formset.save()
             if any(nested_formset.has_changed() for nested_formset in formsets):
                 services.sync_item_status(item)
-        formset.confirmed = [
-            item_form.instance
-            for item_form in formset.initial_forms
-            if item_form.cleaned_data.get("confirm_anchor") and item_form.instance in kept
-        ]
 
     def save_related(self, request, form, formsets, change):
         parts = getattr(form, "draft_parts", None)
@@ -690,10 +757,6 @@ class SummitAdmin(
             self._after_draft_save(request, form.instance, form.action)
             return
         super().save_related(request, form, formsets, change)
-        for formset in formsets:
-            for item in getattr(formset, "confirmed", []):
-                item.refresh_from_db()
-                services.confirm_anchor(item)
         report = form.summit_change.finish()
         if form.instance.draft_of_id is not None:
             self._after_draft_save(request, form.instance, form.action)
@@ -702,18 +765,34 @@ class SummitAdmin(
         if report.drifted:
             self.message_user(
                 request,
-                ngettext(
-                    "The article changed around %(count)d item: check its passage and confirm it.",
-                    "The article changed around %(count)d items: check their passages and confirm them.",
-                    len(report.drifted),
-                )
-                % {"count": len(report.drifted)},
+                format_html(
+                    "{} {}",
+                    ngettext(
+                        "The article changed around this item: check its new passage and "
+                        "accept it, or re-anchor it.",
+                        "The article changed around these items: check their new passages and "
+                        "accept them, or re-anchor them.",
+                        len(report.drifted),
+                    ),
+                    item_links(report.drifted),
+                ),
                 messages.WARNING,
             )
         if report.orphaned:
             self.message_user(
-                request, services.orphaned_items_message(report.orphaned), messages.WARNING
+                request,
+                format_html(
+                    # The message's own words, with the items' links where it names them.
+                    services.orphaned_items_message(
+                        report.orphaned, live=is_live_edition(form.instance), titles="{}"
+                    ),
+                    item_links(report.orphaned),
+                ),
+                messages.WARNING,
             )
+        # The page opens again at the first item to look at (response_change).
+        problems = report.drifted + report.orphaned
+        request.summits_first_problem = problems[0] if problems else None
 
     def log_change(self, request, obj, message):
         # The history (and django-reversion's revision comment) names the workflow step.
@@ -763,10 +842,18 @@ class SummitAdmin(
 
     def response_change(self, request, obj):
         live_pk = obj.draft_of_id or obj.pk
+        page = reverse("admin:summits_summit_change", args=[live_pk])
+        first_problem = getattr(request, "summits_first_problem", None)
+        accepted = any(name.endswith("-confirm_anchor") for name in request.POST)
+        if first_problem is not None and "_popup" not in request.POST:
+            # Back on the page, at the item whose anchor needs the editor.
+            return redirect(f"{page}#anchor-item-{first_problem.pk}")
+        if accepted:
+            return redirect(page)  # "Accept the new passage" saves and stays on the page
         if obj.draft_of_id is not None or workflow.chosen_action(request.POST) != workflow.SAVE:
             # Back to the summit, whose page shows the draft (or, once published, the live)
             # and its new state.
-            return redirect(reverse("admin:summits_summit_change", args=[live_pk]))
+            return redirect(page)
         return super().response_change(request, obj)
 
     def get_urls(self):

@@ -382,7 +382,10 @@ def locate(
         for start in occurrences(text, selector.exact)
     ]
     best = max(candidates, key=lambda candidate: candidate.rank(position), default=None)
-    if best is not None and min(_context_similarity(text, selector, best.start, best.end)) >= _FITS:
+    if (
+        best is not None
+        and min(_context_similarity(text, selector, best.start, best.end)) >= CONTEXT_FITS
+    ):
         # The very words in their whole context: no other place can score higher.
         return Anchor(best.start, best.end, score=1.0, exact=True)
     approximate = _locate_approximately(text, selector, position, min_score)
@@ -407,7 +410,7 @@ def locate(
 # to the passage keeps it anchored; a new sentence beside it makes it drifted, for the editor
 # to confirm. At 0.75 and above, an edit of a few words around a passage (tests/test_admin.py)
 # drifted it; at 0.7 the edit corpus (tests/test_edit_corpus.py) still lands nothing wrong.
-_FITS = 0.7
+CONTEXT_FITS = 0.7
 
 
 class _Candidate(NamedTuple):
@@ -428,7 +431,7 @@ def anchor_all(
     return [locate(text, selector, position, min_score) for selector, position in selectors]
 
 
-def _similarity(a: str, b: str) -> float:
+def similarity(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100
 
 
@@ -436,14 +439,14 @@ def _context_similarity(text: str, selector: Selector, start: int, end: int) -> 
     """How well the text around [start:end] matches the prefix and the suffix."""
     before = text[max(0, start - len(selector.prefix)) : start]
     after = text[end : end + len(selector.suffix)]
-    return _similarity(selector.prefix, before), _similarity(selector.suffix, after)
+    return similarity(selector.prefix, before), similarity(selector.suffix, after)
 
 
 def _score(
     text: str, selector: Selector, start: int, end: int, position: int | None
 ) -> tuple[float, float]:
     """How well text[start:end] matches the quote, and how well it matches all in all."""
-    quote_score = _similarity(selector.exact, text[start:end])
+    quote_score = similarity(selector.exact, text[start:end])
     prefix_score, suffix_score = _context_similarity(text, selector, start, end)
     position_score = (
         max(0.0, 1 - abs(start - position) / len(text)) if position is not None else 1.0

@@ -5,6 +5,8 @@ import datetime
 import hashlib
 import json
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
 
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
@@ -20,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import annotate, services, workflow
+from . import annotate, passages, services, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
 from .models import Participant, Summit
 
@@ -232,31 +234,149 @@ class SummitAdminForm(ConcurrentEditForm, forms.ModelForm):
             summit.status = SummitStatus.DRAFT
 
 
-def passage_error(text: str, selector: annotate.Selector) -> str | None:
-    """Why the selector does not pick exactly one passage of the text, or None when it does."""
-    starts = annotate.occurrences(text, selector.exact)
-    if not starts:
-        return _(
-            "This passage is not in the article. Copy the words exactly as they stand in the article text."
+@dataclass(frozen=True)
+class ArticleText:
+    """An article's plain text (annotate.html_to_text) and where each paragraph begins."""
+
+    text: str
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, html: str) -> "ArticleText":
+        paragraphs = annotate.html_to_paragraphs(html)
+        starts, offset = [], 0
+        for paragraph in paragraphs:
+            starts.append(offset)
+            offset += len(paragraph) + 1
+        return cls(" ".join(paragraphs), tuple(starts) or (0,))
+
+    def paragraph(self, offset: int) -> tuple[int, int, int]:
+        """The number (from 1), start and end of the paragraph that holds offset."""
+        index = bisect_right(self.starts, offset) - 1
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return index + 1, self.starts[index], end
+
+    def in_context(self, start: int, end: int) -> tuple[str, str, str]:
+        """The words with a few of their paragraph's on each side (passages.in_context)."""
+        _number, first, last = self.paragraph(start)
+        return passages.in_context(self.text[first:last], start - first, min(end, last) - first)
+
+
+class PassageNotPlaced(Exception):
+    """Why a passage cannot be anchored, and for an ambiguous one the places to pick from."""
+
+    def __init__(self, message, places=()):
+        super().__init__(message)
+        self.message = message
+        self.places = places
+
+
+def place_passage(article: ArticleText, selector: annotate.Selector, start: int | None = None):
+    """The one place of the article's plain text that the passage an editor gave stands for,
+    whatever its typography (summits.passages): an Occurrence, or PassageNotPlaced.
+
+    The words alone decide when they stand once. When they stand more than once, the place the
+    editor picked or selected (`start`) decides, else the context given with them (a
+    selection's, or the stored one): the context tells places apart but never refuses a save.
+    """
+    text = article.text
+    places = passages.find(text, selector.exact)
+    if not places:
+        raise PassageNotPlaced(not_found_message(article, selector.exact))
+    if start is not None:
+        picked = [place for place in places if place.start == start]
+        if picked:
+            places = picked
+    if len(places) > 1 and (selector.prefix or selector.suffix):
+        scores = [_context_fit(text, selector, place) for place in places]
+        best = max(scores)
+        if best >= annotate.CONTEXT_FITS and sorted(scores)[-2] < best:
+            places = [places[scores.index(best)]]
+    if len(places) > 1:
+        raise PassageNotPlaced(
+            ngettext(
+                "This passage stands %(count)d time in the article.",
+                "This passage stands %(count)d times in the article: pick the one this item "
+                "comes from.",
+                len(places),
+            )
+            % {"count": len(places)},
+            places,
         )
-    prefix = annotate.normalize_quote(selector.prefix)
-    suffix = annotate.normalize_quote(selector.suffix)
-    matching = [
-        start
-        for start in starts
-        if text[:start].rstrip().endswith(prefix)
-        and text[start + len(selector.exact) :].lstrip().startswith(suffix)
+    place = places[0]
+    if article.paragraph(place.start) != article.paragraph(place.end - 1):
+        raise PassageNotPlaced(
+            _("A passage is words of one paragraph: this one runs across two or more.")
+        )
+    return place
+
+
+def _context_fit(text, selector, place) -> float:
+    """How like the given context the text around a place is (each side given counts, over
+    as many characters as given)."""
+    given_before, given_after = selector.prefix.lstrip(), selector.suffix.rstrip()
+    sides = []
+    if given_before:
+        around = text[max(0, place.start - len(selector.prefix)) : place.start]
+        sides.append((given_before, around.lstrip()))
+    if given_after:
+        sides.append((given_after, text[place.end : place.end + len(selector.suffix)].rstrip()))
+    scores = [
+        annotate.similarity(passages.fold(given)[0], passages.fold(around)[0])
+        for given, around in sides
     ]
-    if not matching:
-        return _("The passage is in the article, but not with the text before or after given here.")
-    if len(matching) > 1:
-        return ngettext(
-            "This passage occurs %(count)d time in the article.",
-            "This passage occurs %(count)d times in the article: add a few words of the text "
-            "before or after it to say which one is meant.",
-            len(matching),
-        ) % {"count": len(matching)}
-    return None
+    return min(scores) if scores else 0.0
+
+
+def not_found_message(article: ArticleText, passage: str) -> str:
+    """Where the article comes nearest to a passage it does not hold, and what differs."""
+    text = article.text
+    near = passages.closest(text, passage)
+    if near is None:
+        return _(
+            "This passage is not in the article: select its words in the article, or paste "
+            "them as they stand there."
+        )
+    found = text[near.start : near.end]
+    differences = passages.differences(annotate.normalize_quote(passage), found)
+    described = "; ".join(passages.describe_difference(part) for part in differences[:3])
+    if len(differences) > 3:
+        described += ngettext(
+            "; and %(count)d more difference",
+            "; and %(count)d more differences",
+            len(differences) - 3,
+        ) % {"count": len(differences) - 3}
+    before, words, after = article.in_context(near.start, near.end)
+    return _(
+        "This passage is not in the article. The nearest words are in paragraph %(number)d: "
+        "“%(before)s%(words)s%(after)s”. They differ: %(differences)s."
+    ) % {
+        "number": article.paragraph(near.start)[0],
+        "before": before,
+        "words": words,
+        "after": after,
+        "differences": described or _("in spacing only"),
+    }
+
+
+def place_choices(article: ArticleText, places) -> list[tuple[int, str]]:
+    """The places of an ambiguous passage as choices: each in its paragraph and context."""
+    choices = []
+    for place in places:
+        before, words, after = article.in_context(place.start, place.end)
+        choices.append(
+            (
+                place.start,
+                _("Paragraph %(number)d: “%(before)s[%(words)s]%(after)s”")
+                % {
+                    "number": article.paragraph(place.start)[0],
+                    "before": before,
+                    "words": words,
+                    "after": after,
+                },
+            )
+        )
+    return choices
 
 
 class RowForm(ConcurrentEditForm, forms.ModelForm):
@@ -296,12 +416,12 @@ class RowForm(ConcurrentEditForm, forms.ModelForm):
 
 class ItemInlineForm(RowForm):
     merged_fields = ("position",)
-    confirm_anchor = forms.BooleanField(
-        label=_("Confirm the new passage"),
-        required=False,
-        help_text=_(
-            "The article changed here: tick to accept the passage shown as this item's source."
-        ),
+    # Sent by the "Accept the new passage" button of a drifted item's row (admin.ItemInline).
+    confirm_anchor = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Which of the places of a passage that stands more than once: sent by a selection in
+    # the article (select-to-anchor.js), or picked among the places listed when it is unclear.
+    quote_start = forms.IntegerField(
+        label=_("Which of its places"), required=False, min_value=0, widget=forms.HiddenInput
     )
 
     def __init__(self, *args, **kwargs):
@@ -311,14 +431,21 @@ class ItemInlineForm(RowForm):
             self.fields["quote"].widget.attrs["rows"] = 2
         for name in ("quote_prefix", "quote_suffix"):
             if name in self.fields:
-                # The stored context begins or ends with a space more often than not.
+                # The system keeps the context (a selection's, or the article's around the
+                # anchor): the editor never types it. It begins or ends with a space more
+                # often than not.
                 self.fields[name].strip = False
+                self.fields[name].widget = forms.HiddenInput()
         status = self.fields.get("status")
         if status is not None:
             statuses = STATUSES_BY_KIND[ItemKind(self.instance.kind)]
             status.choices = statuses.choices
-        if self.instance.anchor_state != AnchorState.DRIFTED:
-            self.fields["confirm_anchor"].widget = forms.HiddenInput()
+
+    def offer_places(self, choices):
+        """Lists the places of an ambiguous passage in the row, to pick one."""
+        field = self.fields["quote_start"]
+        field.widget = forms.RadioSelect(choices=choices)
+        field.help_text = _("The passage stands more than once: pick the place it comes from.")
 
     def clean_quote(self):
         return annotate.normalize_quote(self.cleaned_data["quote"])
@@ -470,6 +597,13 @@ class ItemFormSet(RowsLoadedOnceFormSet, CustomInlineFormSet):
         self._nest(form)
         return form
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.instance.row_prefix = form.prefix  # the row's buttons name their fields with it
+        if form.instance.summit_id == self.instance.pk:
+            # Its row shows the item in its summit's article: the summit of this form.
+            form.instance.summit = self.instance
+
     def _nest(self, form):
         bound = self.is_bound and form.prefix != self.add_prefix("__prefix__")
         form.nested = [
@@ -514,25 +648,55 @@ class ItemFormSet(RowsLoadedOnceFormSet, CustomInlineFormSet):
                     code="stale",
                 )
         summit = self.instance
-        text = annotate.html_to_text(summit.body or "")
+        article = ArticleText.of(summit.body or "")
+        text = article.text
         orphaned = []
         for form in self.forms:
             if not form.has_changed() and form.instance.pk is None:
                 continue
-            if self._should_delete_form(form) or form.errors:
+            if self._should_delete_form(form):
                 continue
             item = form.instance
-            if item.pk is None or SELECTOR_FIELDS & set(form.changed_data):
-                error = passage_error(text, item.selector)
-                if error:
-                    form.add_error("quote", error)
+            item.anchor_text = text  # what the row's anchor is shown in (admin.ItemInline)
+            if item.pk is None or (SELECTOR_FIELDS | {"quote_start"}) & set(form.changed_data):
+                if not form.errors:
+                    self._place(form, article)
                 continue
-            probe = copy.copy(item)
+            # The row shows the item's anchor in the article as submitted, not as stored.
+            probe = item.anchor_now = copy.copy(item)
             probe.anchor(text)
             if probe.anchor_state == AnchorState.ORPHANED:
                 orphaned.append(item)
+            elif probe.anchor_state == AnchorState.DRIFTED and form.cleaned_data.get(
+                "confirm_anchor"
+            ):
+                # "Accept the new passage": the place shown becomes the item's passage.
+                self._anchor(item, text, probe.anchor_start, probe.anchor_end)
         if summit.status == SummitStatus.PUBLISHED and orphaned:
-            raise ValidationError(services.orphaned_items_message(orphaned), code="orphaned")
+            raise ValidationError(
+                services.orphaned_items_message(orphaned, live=summit.draft_of_id is None),
+                code="orphaned",
+            )
+
+    def _place(self, form, article):
+        item = form.instance
+        try:
+            place = place_passage(article, item.selector, form.cleaned_data.get("quote_start"))
+        except PassageNotPlaced as problem:
+            form.add_error("quote", problem.message)
+            if problem.places:
+                form.offer_places(place_choices(article, problem.places))
+            return
+        self._anchor(item, article.text, place.start, place.end)
+
+    @staticmethod
+    def _anchor(item, text, start, end):
+        """Anchors the item where the editor placed or accepted it: the article's own words
+        there, and the context around them, become its passage."""
+        item.anchor_start, item.anchor_end = start, end
+        item.take_selector_from(text)
+        item.anchor_state, item.anchor_score = AnchorState.ANCHORED, 1.0
+        item.anchor_now = item
 
 
 class StanceFormSet(RowsLoadedOnceFormSet):

@@ -341,23 +341,24 @@ class Item(models.Model):
 
     # The anchored passage (W3C Web Annotation TextQuoteSelector and TextPositionSelector).
     quote = models.TextField(
-        _("passage"), help_text=_("The exact words of the article this item comes from.")
+        _("passage"),
+        help_text=_(
+            "The words of the article this item comes from: select them in the article, or "
+            "paste them here."
+        ),
     )
+    # The context is the system's: kept from the article around the anchor, never typed.
     quote_prefix = models.CharField(
         _("text before"),
         max_length=200,
         blank=True,
-        help_text=_(
-            "Only needed when the passage occurs more than once: a few words just before it."
-        ),
+        help_text=_("The article's words just before the passage, as the anchor last found."),
     )
     quote_suffix = models.CharField(
         _("text after"),
         max_length=200,
         blank=True,
-        help_text=_(
-            "Only needed when the passage occurs more than once: a few words just after it."
-        ),
+        help_text=_("The article's words just after the passage, as the anchor last found."),
     )
     anchor_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
     anchor_end = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -289,11 +289,27 @@ def save_items_in_order(items: list[Item], deleted: list[Item]) -> None:
         item.save()
 
 
-def orphaned_items_message(items) -> str:
-    titles = ", ".join(_("“%(title)s”") % {"title": item.title} for item in items)
+def orphaned_items_message(items, *, live=False, titles=None) -> str:
+    """Names the items whose passages are gone (as `titles` says, if given), and what the
+    editor does about them."""
+    if titles is None:
+        titles = ", ".join(
+            _("“%(title)s” (%(label)s)") % {"title": item.title, "label": item.reference_label}
+            for item in items
+        )
+    if live:
+        return ngettext(
+            "A live summit cannot show an item whose passage is gone: %(titles)s. Re-anchor it "
+            "to the article or remove it.",
+            "A live summit cannot show items whose passages are gone: %(titles)s. Re-anchor "
+            "them to the article or remove them.",
+            len(items),
+        ) % {"titles": titles}
     return ngettext(
-        "This item's passage is no longer in the article: %(titles)s. Fix or remove it before publishing.",
-        "These items' passages are no longer in the article: %(titles)s. Fix or remove them before publishing.",
+        "This item's passage is no longer in the article: %(titles)s. Re-anchor it to the "
+        "article or remove it before publishing.",
+        "These items' passages are no longer in the article: %(titles)s. Re-anchor them to "
+        "the article or remove them before publishing.",
         len(items),
     ) % {"titles": titles}
 

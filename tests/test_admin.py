@@ -92,14 +92,19 @@ def test_passage_not_in_the_article_is_a_form_error(editor_client):
     assert not Summit.objects.exists()
 
 
-def test_ambiguous_passage_asks_for_context_and_context_resolves_it(editor_client):
+def test_ambiguous_passage_lists_its_places_and_the_one_picked_is_taken(editor_client):
     body = "<p>Before lunch the talks were short; after lunch the talks were long.</p>"
     data = new_summit_data(editor_client, body=body)
     add_inline_row(data, AGREEMENTS, title="Talks", quote="the talks were", status="announced")
     response = post(editor_client, ADD_URL, data)
-    assert "occurs 2 times" in errors_of(response)
+    assert "This passage stands 2 times in the article" in errors_of(response)
+    page = response.content.decode()
+    picks = re.findall(rf'name="{AGREEMENTS}-0-quote_start" value="(\d+)"', page)
+    text = "Before lunch the talks were short; after lunch the talks were long."
+    assert picks == [str(text.index("the talks")), str(text.rindex("the talks"))]
+    assert "the talks were]" in page and "after lunch [the talks were] long." in page
 
-    data[f"{AGREEMENTS}-0-quote_prefix"] = "after lunch"
+    data[f"{AGREEMENTS}-0-quote_start"] = picks[1]
     response = post(editor_client, ADD_URL, data)
     assert response.status_code == 200, errors_of(response)
     item = Item.objects.get()
@@ -186,7 +191,11 @@ def test_editing_the_body_reanchors_items_and_marks_drift_and_orphans(editor_cli
     assert "strategical stability" in edited.anchored_text
     assert removed.anchor_state == AnchorState.ORPHANED
     page = response.content.decode()
-    assert "check their passages" in page or "check its passage" in page
+    # Each message names its items, linked to their rows, and the page opens at the first.
+    assert "The article changed around this item: check its new passage" in page
+    assert f'<a href="#anchor-item-{edited.pk}">“{edited.title}” (A2)</a>' in page
+    assert f'<a href="#anchor-item-{removed.pk}">“{removed.title}” (A3)</a>' in page
+    assert response.redirect_chain[-1][0].endswith(f"#anchor-item-{edited.pk}")
     assert "discuss cybersecurity" not in Summit.objects.get().body_text
     assert removed.title in page  # the orphan is named, never silently dropped
 
