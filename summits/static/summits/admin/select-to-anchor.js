@@ -58,7 +58,8 @@
     return { text, openBreak: block ? "\n" : space ? " " : "" };
   };
 
-  const article = () => document.querySelector(".field-body .ProseMirror");
+  // The editor itself, not the ".ProseMirror" box inside its toolbar's dropdown.
+  const article = () => document.querySelector(".field-body .prose-editor > .ProseMirror");
 
   // The last selection of words in the article, kept while the editor clicks a button; it
   // is described (a walk over the whole article) only when a button asks for it.
