@@ -241,6 +241,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# How many fields one request may send (Django's default is 1,000, a summit of about 15 items).
+# The summit form of the most items it takes (SUMMITS["MAX_ITEMS_PER_KIND"], 400 of each kind)
+# sends about 60 fields an item: 48,000. Raise the two together, never one apart. Forged row
+# counts cost nothing here: the summit form builds no more rows than a request sends.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "50000"))
+
 # The plugin's own settings; every key is optional (see summits/conf.py for the defaults).
 SUMMITS = {}
 

@@ -245,6 +245,9 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
     ordering = ["position"]
     extra = 0
     show_change_link = True
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return conf.get("MAX_ITEMS_PER_KIND")  # see summits.conf
     fields = [
         "title",
         ("status", "topic"),
@@ -275,7 +278,8 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
         return super().get_queryset(request).prefetch_related(*ITEM_RELATIONS)
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        # More rows than MAX_ITEMS_PER_KIND are refused with a message, not taken silently.
+        formset = super().get_formset(request, obj, validate_max=True, **kwargs)
         nested = []
         for name, inline_class, formset_class in self.nested_inlines:
             inline = inline_class(self.model, self.admin_site)

@@ -32,6 +32,11 @@ DEFAULTS = {
     # Requests with a wrong, expired or revoked API key allowed per client address (then 429):
     # a guesser is slowed down, and each guess costs the server a key check.
     "INVALID_KEY_RATE": "30/min",
+    # The most agreements, and the most disputes, one summit form takes. The form of a summit
+    # at this limit sends about 60 fields an item (with a few stances and follow-ups each):
+    # the host's DATA_UPLOAD_MAX_NUMBER_FIELDS must allow that, or Django answers 400 before
+    # any form is read.
+    "MAX_ITEMS_PER_KIND": 400,
     # Names of the auth groups the migrations create for the editorial workflow.
     "REPORTERS_GROUP": "Reporters",
     "EDITORS_GROUP": "Editors",

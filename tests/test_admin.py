@@ -513,3 +513,19 @@ def test_a_post_claiming_many_rows_builds_only_the_rows_it_sent(reporter_client,
     assert refusal in str(formsets[AGREEMENTS].non_form_errors())
     summit.refresh_from_db()
     assert summit.title == "Before"
+
+
+def test_a_summit_form_takes_no_more_items_of_a_kind_than_its_limit(editor_client, settings):
+    settings.SUMMITS = {"MAX_ITEMS_PER_KIND": 2}
+    summit = factories.SummitFactory()
+    factories.ItemFactory.create_batch(2, summit=summit, quote=factories.PASSAGES[0])
+    page = editor_client.get(change_url(summit))
+    # The page says so: the admin's script hides "Add another" at the limit.
+    assert f'name="{AGREEMENTS}-MAX_NUM_FORMS" value="2"' in page.content.decode()
+    data = form_data(page)
+    add_inline_row(data, AGREEMENTS, title="Third", quote=factories.PASSAGES[1], status="announced")
+
+    response = post(editor_client, change_url(summit), data)
+
+    assert "Please submit at most 2 forms." in errors_of(response)
+    assert summit.items.count() == 2
