@@ -430,3 +430,19 @@ def test_stances_and_follow_ups_are_added_in_the_items_row_of_the_summit_page(
     expect(page.locator("#items-2-group details.nested-rows summary").first).to_have_text(
         re.compile(r"Stances: 1 · Follow-up updates: 1")
     )
+
+
+def test_the_participant_popup_link_and_the_spell_checking_follow_the_summits_language(
+    editor_page, live_server
+):
+    summit = factories.SummitFactory(language="de")
+    page = editor_page
+    open_change_page(page, live_server, summit)
+
+    add = page.locator("#add_id_participants")
+    expect(add).to_have_attribute("href", re.compile(r"[?&]language=de(&|$)"))
+    expect(page.locator(BODY_EDITOR)).to_have_attribute("lang", "de")
+    expect(page.locator(BODY_EDITOR)).to_have_attribute("spellcheck", "true")
+    page.locator("#id_language").select_option("en")
+    expect(add).to_have_attribute("href", re.compile(r"[?&]language=en(&|$)"))
+    expect(page.locator(BODY_EDITOR)).to_have_attribute("lang", "en")
