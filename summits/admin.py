@@ -248,6 +248,7 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
 
     def get_max_num(self, request, obj=None, **kwargs):
         return conf.get("MAX_ITEMS_PER_KIND")  # see summits.conf
+
     fields = [
         "title",
         ("status", "topic"),
@@ -293,6 +294,7 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
                 nested_formset.can_add = inline.has_add_permission(request, obj)
                 nested.append((name, nested_formset))
         formset.nested_formsets = tuple(nested)
+        formset.empty_row_shown = self.has_add_permission(request, obj)
         return formset
 
     @admin.display(description=_("stances and follow-ups"))

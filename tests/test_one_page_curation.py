@@ -74,8 +74,10 @@ def test_the_summit_page_shows_each_items_stances_and_follow_ups_in_its_row(edit
     assert "Envoys back in July." in page
     # An agreement has no stances; each kind can add rows of its own.
     assert f'name="{AGREEMENTS}-0-stances-TOTAL_FORMS"' not in page
-    assert f'data-prefix="{DISPUTES}-0-stances"' in page
-    assert f'data-prefix="{AGREEMENTS}-0-updates"' in page
+    # One empty row of each kind for the page, which every item's "Add" button copies.
+    assert page.count(f'data-prefix="{DISPUTES}-__prefix__-stances"') == 1
+    assert page.count(f'data-prefix="{AGREEMENTS}-__prefix__-updates"') == 1
+    assert f'data-template="{DISPUTES}-__prefix__-stances"' in page
 
 
 def test_adding_a_follow_up_moves_the_agreements_status_in_the_same_save(editor_client, summit):

@@ -1,5 +1,5 @@
 // Adds a stance or follow-up row inside an item's row of the summit form (admin.ItemInline):
-// the <template> beside the "Add" button holds an empty row numbered __prefix__.
+// a <template> holds an empty row, its item and its own number both __prefix__.
 "use strict";
 document.addEventListener("click", (event) => {
   const button = event.target.closest(".nested-add");
@@ -7,7 +7,11 @@ document.addEventListener("click", (event) => {
     return;
   }
   const fieldset = button.closest(".nested-formset");
-  const template = fieldset.querySelector("template.nested-empty");
+  // One empty row of each kind for the whole page, in the admin's empty item row (or the
+  // row's own, when the page has none).
+  const template =
+    fieldset.querySelector("template.nested-empty") ||
+    document.querySelector(`template.nested-empty[data-prefix="${button.dataset.template}"]`);
   // Django's inlines.js renumbers an added item's fields, and this fieldset's management form
   // with them, but not the inside of a <template>: the real prefix is the management form's.
   const total = fieldset.querySelector("input[name$='-TOTAL_FORMS']");
