@@ -734,7 +734,16 @@ class SummitAdmin(
                     for nested_formset in formsets
                 }
             return None
-        services.save_items_in_order(kept, formset.deleted_objects)
+        services.save_items_in_order(
+            kept,
+            formset.deleted_objects,
+            unchanged=[
+                item_form.instance
+                for item_form in formset.initial_forms
+                if not item_form.has_changed()
+                and not getattr(item_form.instance, "anchored_by_form", False)
+            ],
+        )
         for item, formsets in nested:
             for nested_formset in formsets:
                 nested_formset.instance = item  # saved now, if it was new

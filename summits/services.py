@@ -277,16 +277,27 @@ def confirm_anchor(item: Item) -> None:
 
 
 @transaction.atomic
-def save_items_in_order(items: list[Item], deleted: list[Item]) -> None:
-    """Saves one kind's items of a summit as numbered 1..n in the order given."""
+def save_items_in_order(items: list[Item], deleted: list[Item], *, unchanged=()) -> None:
+    """Saves one kind's items of a summit as numbered 1..n in the order given.
+
+    Items in `unchanged` (a form left them as loaded) are written only when their number
+    changes: a save of one title among 300 items writes one item, not 300.
+    """
     for item in deleted:
         if item.pk is not None:
             item.delete()
     existing = [item.pk for item in items if item.pk is not None]
-    Item.objects.filter(pk__in=existing).update(position=F("position") + _POSITION_SHIFT)
-    for number, item in enumerate(items, start=1):
+    stored = dict(Item.objects.filter(pk__in=existing).values_list("pk", "position"))
+    numbered = list(enumerate(items, start=1))
+    if any(item.pk is not None and stored.get(item.pk) != number for number, item in numbered):
+        # Moved rows: every number is freed first, so that no two rows ever hold one.
+        Item.objects.filter(pk__in=existing).update(position=F("position") + _POSITION_SHIFT)
+        unchanged = ()
+    skipped = {id(item) for item in unchanged}
+    for number, item in numbered:
         item.position = number
-        item.save()
+        if id(item) not in skipped:
+            item.save()
 
 
 def orphaned_items_message(items, *, live=False, titles=None) -> str:

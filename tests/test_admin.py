@@ -529,3 +529,17 @@ def test_a_summit_form_takes_no_more_items_of_a_kind_than_its_limit(editor_clien
 
     assert "Please submit at most 2 forms." in errors_of(response)
     assert summit.items.count() == 2
+
+
+@pytest.mark.parametrize("value", [None, "", 'a"<b>', 5])
+@pytest.mark.parametrize(
+    "attrs", [None, {"id": "id_x"}, {"id": "id_x", "disabled": True, "x": False}]
+)
+def test_the_plain_hidden_input_writes_what_djangos_template_writes(value, attrs):
+    from django import forms
+
+    from summits.forms import PlainHiddenInput
+
+    assert PlainHiddenInput().render("items-0-id", value, attrs) == forms.HiddenInput().render(
+        "items-0-id", value, attrs
+    )

@@ -378,3 +378,21 @@ def test_the_summit_page_with_its_rows_makes_a_constant_number_of_queries(editor
 
     assert len(many) <= len(few), "\n".join(more_often(many, few))
     assert Summit.objects.get(pk=summit.pk).status == SummitStatus.DRAFT
+
+
+def test_a_save_of_one_title_writes_that_item_only(editor_client):
+    summit, _topics, _participants = summit_of(5)
+    saved(editor_client, summit, form_data(editor_client.get(change_url(summit))))  # 1..n
+    data = form_data(editor_client.get(change_url(summit)))
+    data[f"{AGREEMENTS}-2-title"] = "A new title"
+
+    with CaptureQueriesContext(connection) as queries:
+        assert editor_client.post(change_url(summit), data).status_code == 302
+
+    item_writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if re.match(r'\s*UPDATE "summits_item"', query["sql"])
+    ]
+    assert len(item_writes) == 1, item_writes
+    assert summit.items.filter(title="A new title").count() == 1
