@@ -44,10 +44,14 @@ messages: $(VENV)/.installed
 		--ignore 'staticfiles/*'
 	cd newsroom && ../$(PY) ../manage.py compilemessages --locale de
 
-# Measures the reader pages and the partner API (CPU and wall time, SQL queries) on a throwaway
-# database; DATABASE_URL and REDIS_URL are read from the environment.
+# Measures the reader pages and the partner API (CPU and wall time, SQL queries; bench/pages.py,
+# options: BENCH_ARGS), then editing: a long article's save, the admin page of a summit with 300
+# items and the edit corpus's re-anchoring table (bench/editing.py, options: EDITING_ARGS; writes
+# bench/editing.md). Each on a throwaway database (DATABASE_URL, if set, names it), REDIS_URL is
+# read by the pages only. Fails when a page fails, or editing is over a budget or fails.
 bench: $(VENV)/.installed
 	$(PY) bench/pages.py $(BENCH_ARGS)
+	$(PY) bench/editing.py $(EDITING_ARGS)
 
 # Serves the site as production does: gunicorn (newsroom/gunicorn.conf.py: BIND, WEB_CONCURRENCY,
 # GUNICORN_TIMEOUT, ...) with the settings from the environment (DEBUG=False unless set, so give
