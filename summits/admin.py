@@ -102,10 +102,12 @@ def row_problems(inline_admin_formsets):
             ]
             if messages_:
                 title = form.cleaned_data.get("title") if hasattr(form, "cleaned_data") else ""
-                label = f"{capfirst(formset.model._meta.verbose_name)} {number}"
-                problems.append(
-                    (form.prefix, f"{label} “{title}”" if title else label, messages_[0])
-                )
+                names = {"kind": capfirst(formset.model._meta.verbose_name), "number": number}
+                if title:
+                    label = _("%(kind)s %(number)d “%(title)s”") % {**names, "title": title}
+                else:
+                    label = _("%(kind)s %(number)d") % names
+                problems.append((form.prefix, label, messages_[0]))
     return problems
 
 

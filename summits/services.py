@@ -332,6 +332,9 @@ def publish(summit: Summit, *, user=None, publish_at=None) -> None:
     ahead) is not kept, so "published" is what readers see.
     """
     require_publish_permission(user)
+    if summit.draft_of_id is not None:
+        # A working draft's changes go live on its summit (publish_changes); it is never live.
+        raise PublishError(_("A working draft is published with “Publish changes”."))
     with summit_change(summit, user=user) as change:
         orphaned = list(summit.items.filter(anchor_state=AnchorState.ORPHANED))
         if orphaned:

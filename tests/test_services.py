@@ -92,6 +92,18 @@ def test_publish_refuses_a_summit_with_orphaned_items_and_names_them():
     assert not Summit.objects.published().exists()
 
 
+def test_publishing_a_working_draft_itself_is_refused_with_a_message_not_a_database_error():
+    live = factories.PublishedSummitFactory()
+    editor = factories.editor()
+    draft = services.start_working_draft(live, user=editor)
+
+    with pytest.raises(services.PublishError, match="Publish changes"):
+        services.publish(draft, user=editor)
+
+    draft.refresh_from_db()
+    assert (draft.status, draft.draft_of) == (SummitStatus.DRAFT, live)
+
+
 def test_publish_sets_publish_at_and_the_editor():
     summit = factories.SummitFactory()
     editor = factories.editor()
