@@ -1,6 +1,7 @@
 """The editors' workspace: summits with their agreements, disputes, stances, updates and corrections."""
 
 import json
+import re
 
 import reversion
 from adminsortable2.admin import SortableAdminBase, SortableStackedInline
@@ -13,13 +14,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -304,10 +306,19 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
         formsets = getattr(item, "nested_formsets", [])
         if not formsets:
             return ""
-        return render_to_string(
-            "admin/summits/nested_rows.html",
-            {"formsets": formsets, "open": any(formset.has_errors for formset in formsets)},
-        )
+        context = {"formsets": formsets, "open": any(formset.has_errors for formset in formsets)}
+        if item.pk is not None and not any(formset.is_bound for formset in formsets):
+            # A stored item's rows come when its fold first opens (nested-rows.js): rendering
+            # every item's rows made most of a 300-item page's 10 s. Rows submitted are shown
+            # again in the page.
+            context["rows_url"] = "{}?{}".format(
+                reverse("admin:summits_summit_item_rows", args=[item.summit_id, item.pk]),
+                urlencode({"prefix": item.row_prefix}),
+            )
+            context["item_url"] = reverse(
+                f"admin:summits_{self.opts.model_name}_change", args=[item.pk]
+            )
+        return render_to_string("admin/summits/nested_rows.html", context)
 
     @admin.display(description=_("anchor"))
     def anchor(self, item):
@@ -876,6 +887,11 @@ class SummitAdmin(
     def get_urls(self):
         return [
             path(
+                "<path:object_id>/item-rows/<int:item_id>/",
+                self.admin_site.admin_view(self.item_rows_view),
+                name="summits_summit_item_rows",
+            ),
+            path(
                 "<path:object_id>/discard-draft/",
                 self.admin_site.admin_view(self.discard_draft_view),
                 name="summits_summit_discard_draft",
@@ -887,6 +903,32 @@ class SummitAdmin(
             ),
             *super().get_urls(),
         ]
+
+    def item_rows_view(self, request, object_id, item_id):
+        """The editable stances and follow-ups of one item of the summit form, for its row
+        (`prefix`, as "items-2-5"), fetched when the row's fold first opens."""
+        summit = super().get_object(request, unquote(object_id))
+        if summit is None or not self.has_view_or_change_permission(request, summit):
+            raise Http404
+        shown = Summit.objects.filter(draft_of=summit).first() or summit
+        item = get_object_or_404(
+            Item.objects.prefetch_related(*ITEM_RELATIONS), pk=item_id, summit=shown
+        )
+        row = re.fullmatch(r"([a-z_]+(?:-\d+)?)-(\d+)", request.GET.get("prefix", ""))
+        if row is None:
+            return HttpResponseBadRequest(_("Which row the rows are for is missing."))
+        inline_class = AgreementInline if item.kind == ItemKind.AGREEMENT else DisputeInline
+        item.summit = shown
+        formset_class = inline_class(self.model, self.admin_site).get_formset(request, shown)
+        formsets = []
+        for name, nested_class in formset_class.nested_formsets:
+            nested = nested_class(instance=item, prefix=f"{row[0]}-{name}")
+            nested.template_prefix = f"{row[1]}-__prefix__-{name}"
+            nested.holds_template = not formset_class.empty_row_shown
+            formsets.append(nested)
+        return TemplateResponse(
+            request, "admin/summits/nested_formsets.html", {"formsets": formsets}
+        )
 
     def _working_draft_or_404(self, request, object_id):
         live = super().get_object(request, unquote(object_id))

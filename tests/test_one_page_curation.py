@@ -2,6 +2,7 @@
 summit's page, in the item's row, with the validation of the item pages and constant queries."""
 
 import datetime
+import html
 import re
 from collections import Counter
 
@@ -60,24 +61,47 @@ def dispute(summit):
     return summit.items.get(title="Human rights")
 
 
+def rows_of(client, page, row):
+    """The stances and follow-ups of the item in `row`, as its fold fetches them."""
+    fold = re.search(rf'<details class="nested-rows" data-rows-url="([^"]+prefix={row})"', page)
+    assert fold, f"no fold of {row}"
+    response = client.get(html.unescape(fold.group(1)))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_the_summit_page_shows_each_items_stances_and_follow_ups_in_its_row(editor_client, summit):
     factories.ItemUpdateFactory(item=agreement(summit), note="<p>Envoys back in July.</p>")
 
     page = editor_client.get(change_url(summit)).content.decode()
 
-    # Folded in the row, with what it holds said on the fold.
+    # Folded in the row, with what it holds said on the fold; fetched when it opens.
     assert re.search(r"<summary>\s*Follow-up updates: 1\s*</summary>", page)
     assert re.search(r"<summary>\s*Stances: 1 · Follow-up updates: 0\s*</summary>", page)
-    assert f'name="{DISPUTES}-0-stances-0-position"' in page
-    assert "Calls it internal." in page
-    assert f'name="{AGREEMENTS}-0-updates-0-note"' in page
-    assert "Envoys back in July." in page
+    assert f'name="{DISPUTES}-0-stances-0-position"' not in page
+    dispute_rows = rows_of(editor_client, page, f"{DISPUTES}-0")
+    assert f'name="{DISPUTES}-0-stances-0-position"' in dispute_rows
+    assert f'name="{DISPUTES}-0-stances-TOTAL_FORMS"' in dispute_rows
+    assert "Calls it internal." in dispute_rows
+    agreement_rows = rows_of(editor_client, page, f"{AGREEMENTS}-0")
+    assert f'name="{AGREEMENTS}-0-updates-0-note"' in agreement_rows
+    assert "Envoys back in July." in agreement_rows
     # An agreement has no stances; each kind can add rows of its own.
-    assert f'name="{AGREEMENTS}-0-stances-TOTAL_FORMS"' not in page
+    assert "-stances-" not in agreement_rows
     # One empty row of each kind for the page, which every item's "Add" button copies.
     assert page.count(f'data-prefix="{DISPUTES}-__prefix__-stances"') == 1
     assert page.count(f'data-prefix="{AGREEMENTS}-__prefix__-updates"') == 1
-    assert f'data-template="{DISPUTES}-__prefix__-stances"' in page
+    assert f'data-template="{DISPUTES}-__prefix__-stances"' in dispute_rows
+
+
+def test_the_rows_of_an_item_are_only_its_summits_and_only_for_staff(editor_client, client, summit):
+    other = factories.DisputeFactory(quote=factories.PASSAGES[3])
+    url = reverse("admin:summits_summit_item_rows", args=[summit.pk, other.pk])
+
+    assert editor_client.get(url, {"prefix": f"{DISPUTES}-0"}).status_code == 404
+    own = reverse("admin:summits_summit_item_rows", args=[summit.pk, dispute(summit).pk])
+    assert editor_client.get(own, {"prefix": 'x"><script>'}).status_code == 400
+    assert client.get(own, {"prefix": f"{DISPUTES}-0"}).status_code == 302  # to the login
 
 
 def test_adding_a_follow_up_moves_the_agreements_status_in_the_same_save(editor_client, summit):

@@ -34,3 +34,42 @@ document.addEventListener("click", (event) => {
     first.focus();
   }
 });
+
+// A stored item's rows are fetched when its fold first opens: the page is not made to carry
+// every item's rows. Until they are in, the fold links to the item's own page.
+const setUp = (container) => {
+  if (typeof DateTimeShortcuts !== "undefined") {
+    document.querySelectorAll(".datetimeshortcuts").forEach((shortcut) => shortcut.remove());
+    DateTimeShortcuts.init();
+  }
+  // The rich text editors set themselves up in what "formset:added" names.
+  container.dispatchEvent(new CustomEvent("formset:added", { bubbles: true, detail: {} }));
+};
+
+document.addEventListener(
+  "toggle",
+  async (event) => {
+    const fold = event.target;
+    if (!(fold instanceof HTMLDetailsElement) || !fold.open || !fold.dataset.rowsUrl) {
+      return;
+    }
+    const pending = fold.querySelector(":scope > .nested-rows-pending");
+    const url = fold.dataset.rowsUrl;
+    delete fold.dataset.rowsUrl;
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) {
+        throw new Error(response.statusText);
+      }
+      const holder = document.createElement("div");
+      holder.className = "nested-rows-loaded";
+      holder.innerHTML = await response.text();
+      pending.replaceWith(holder);
+      setUp(holder);
+    } catch (error) {
+      fold.dataset.rowsUrl = url; // a later opening tries again
+      pending.querySelector("p").prepend(`${error.message}. `);
+    }
+  },
+  true,
+);
