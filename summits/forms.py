@@ -756,9 +756,12 @@ class StanceFormSet(RowsLoadedOnceFormSet):
     """Offers the summit's participants (any participant while the summit is new), loaded once
     for every row of the dispute's stances, and once for all disputes of a summit form."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._limit_participants(self.forms)
+    def _construct_form(self, i, **kwargs):
+        # Row by row as they are built: a stance formset whose rows are never shown (a fold
+        # fetched later) builds none of them.
+        form = super()._construct_form(i, **kwargs)
+        self._limit_participants([form])
+        return form
 
     @property
     def empty_form(self):
