@@ -306,7 +306,15 @@ class ItemInline(InlineEditorialLock, SortableStackedInline):
         formsets = getattr(item, "nested_formsets", [])
         if not formsets:
             return ""
-        context = {"formsets": formsets, "open": any(formset.has_errors for formset in formsets)}
+        context = {
+            "formsets": formsets,
+            "open": any(formset.has_errors for formset in formsets),
+            # Read here, not in the template: its lookups try formset[name] first, which
+            # builds every row of the formset.
+            "summary": [
+                (formset.verbose_name_plural, formset.initial_form_count()) for formset in formsets
+            ],
+        }
         if item.pk is not None and not any(formset.is_bound for formset in formsets):
             # A stored item's rows come when its fold first opens (nested-rows.js): rendering
             # every item's rows made most of a 300-item page's 10 s. Rows submitted are shown
