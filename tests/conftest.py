@@ -1,5 +1,8 @@
 """Shared fixtures of the summits test suite."""
 
+import os
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -7,6 +10,44 @@ from rest_framework.test import APIClient
 
 from summits.partners import PartnerKey
 from tests import factories
+
+
+def _uses_a_transactional_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return (
+        "transactional_db" in item.fixturenames
+        or "live_server" in item.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction", False))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    # A test on a transactional database may run after the browser tests, in the thread where
+    # Playwright's event loop still runs, and Django refuses ORM calls there unless told (see
+    # tests/browser/conftest.py). Around the whole test, its database's setup and teardown
+    # included, and no longer.
+    if not _uses_a_transactional_database(item):
+        return (yield)
+    with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}):
+        return (yield)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    # On SQLite, the test database is a file, not Django's in-memory default. For an in-memory
+    # database, Django hands the live server (the browser tests) the test thread's one
+    # connection, and the server's threads use it at once when a page loads two scripts side
+    # by side: sqlite3 answers "bad parameter or other API misuse", the session middleware's
+    # query fails and the request gets the database outage's 503 (about one browser run in
+    # five failed so, on "gettext is not defined"). With a file, each thread has a connection.
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test = database.setdefault("TEST", {})
+        if not test.get("NAME"):
+            test["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,6 @@
 """A real cut of the network to PostgreSQL, through a TCP proxy the test starts (issue 13)."""
 
-import os
 import time
-from unittest import mock
 
 import pytest
 from django.core.cache import caches
@@ -11,15 +9,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwrights_loop():
-    # On a transactional database, after the browser tests, in the thread where Playwright's
-    # event loop still runs (see tests/test_migrations.py). Autouse: set up before the
-    # database, torn down after it.
-    with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}):
-        yield
 
 
 @pytest.fixture

@@ -1,24 +1,12 @@
 """Migration 0005 keeps every name when participants' and topics' names move to
 django-parler's translation tables, going forward and back."""
 
-import os
-from unittest import mock
-
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("summits", "0004_partner_api")]
 AFTER = [("summits", "0005_translated_participants_and_topics")]
-
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwrights_loop():
-    # A test on a transactional database runs after the browser tests, in the thread where
-    # Playwright's event loop still runs, and Django refuses ORM calls there unless told (see
-    # tests/browser/conftest.py). Autouse: set up before the database, torn down after it.
-    with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}):
-        yield
 
 
 def migrate(targets):

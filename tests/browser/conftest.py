@@ -76,13 +76,21 @@ def context(context):
 
 
 class BrowserErrors:
-    """Console errors and uncaught exceptions of a page, collected while a test drives it."""
+    """Console errors, uncaught exceptions and server errors (5xx answers to any request of
+    the page, scripts included) of a page, collected while a test drives it."""
 
     def __init__(self, page):
         self.console = []
         self.uncaught = []
+        self.server_errors = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.uncaught.append(str(error)))
+        page.on("response", self._on_response)
+
+    def _on_response(self, response):
+        if response.status >= 500:
+            request = response.request
+            self.server_errors.append(f"{response.status} {request.method} {response.url}")
 
     def _on_console(self, message):
         # A 404 of any request, the browser's own icon request included, is an error here.
@@ -94,6 +102,8 @@ class BrowserErrors:
         return [text for text in self.console if "Content Security Policy" in text]
 
     def assert_clean(self):
+        # First: a script the server failed to send is the cause of what fails after it.
+        assert not self.server_errors, self.server_errors
         assert not self.csp_violations, self.csp_violations
         assert not self.uncaught, self.uncaught
 
@@ -102,7 +112,8 @@ class BrowserErrors:
 def browser_errors(page):
     errors = BrowserErrors(page)
     yield errors
-    # Every browser test fails on a CSP violation or an uncaught exception, asked or not.
+    # Every browser test fails on a server error, a CSP violation or an uncaught exception,
+    # asked or not.
     errors.assert_clean()
 
 
