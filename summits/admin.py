@@ -69,7 +69,9 @@ from .models import (
 )
 
 # django-admin-sortable2 2.3.1 ships inline templates and its patched actions.js only up to
-# Django 6.0; 6.1's admin templates and actions.js are the same, so the 6.0 files serve.
+# Django 6.0; 6.1's admin templates and actions.js are the same, so the 6.0 files serve (the
+# items' inline has a template of the plugin's, which tests/test_form_rendering.py compares
+# with the library's).
 # tests/test_admin_assets.py fails when an upgrade changes this.
 SORTABLE_DJANGO = "6.0" if DJANGO_VERSION[:2] >= (6, 1) else "{}.{}".format(*DJANGO_VERSION)
 
@@ -243,7 +245,9 @@ class ItemUpdateInline(InlineEditorialLock, admin.StackedInline):
 
 
 class ItemInline(InlineEditorialLock, SortableStackedInline):
-    template = f"adminsortable2/edit_inline/stacked-django-{SORTABLE_DJANGO}.html"
+    # django-admin-sortable2's stacked inline, its rows written in Python: a summit may have
+    # hundreds (see the template).
+    template = "admin/summits/edit_inline/items.html"
     form = ItemInlineForm
     formset = ItemFormSet
     ordering = ["position"]

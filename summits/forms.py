@@ -17,15 +17,14 @@ from django.forms.models import (
     InlineForeignKeyField,
     ModelChoiceIteratorValue,
 )
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import annotate, passages, services, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
+from .formrendering import PlainHiddenInput, PlainSelect, plain_renderer
 from .models import Participant, Summit
 
 SELECTOR_FIELDS = {"quote", "quote_prefix", "quote_suffix"}
@@ -47,23 +46,6 @@ def _canonical(value) -> str:
 
 def _digest(value) -> str:
     return hashlib.blake2b(_canonical(value).encode(), digest_size=8).hexdigest()
-
-
-class PlainHiddenInput(forms.HiddenInput):
-    """A hidden input written as Django's template writes it, without the template: a summit
-    form of 300 items holds some 6,000 of them (row ids, locks, context, management forms),
-    and rendering each through the template engine took most of a second in all."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        value = widget["value"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            format_html(' value="{}"', value) if value is not None else "",
-            flatatt(widget["attrs"]),
-        )
 
 
 class ConcurrentEditForm(forms.Form):
@@ -400,6 +382,10 @@ def place_choices(article: ArticleText, places) -> list[tuple[int, str]]:
 
 class RowForm(ConcurrentEditForm, forms.ModelForm):
     """A row of a summit's content (item, correction, stance, follow-up): locked by field."""
+
+    # A summit's page holds hundreds of rows: their widgets, labels and error lists are
+    # written without the template engine (summits.formrendering).
+    default_renderer = plain_renderer
 
     def clean(self):
         cleaned_data = super().clean()
@@ -801,6 +787,7 @@ class LoadedChoiceField(forms.ModelChoiceField):
     """A model choice field that finds the submitted object among the options it offered
     (set_choices()), instead of looking it up with a query of its own, once per row."""
 
+    widget = PlainSelect  # one select per row of a long page (summits.formrendering)
     loaded = None
 
     def found(self, value) -> bool:
