@@ -264,18 +264,6 @@ def render_summit(
 
 
 @transaction.atomic
-def confirm_anchor(item: Item) -> None:
-    """Accepts the passage a drifted item was re-anchored to as its new quote."""
-    if item.anchor_state != AnchorState.DRIFTED:
-        return
-    item.take_selector_from(item.summit.body_text)
-    item.anchor_state = AnchorState.ANCHORED
-    item.anchor_score = 1.0
-    item.save(
-        update_fields=["quote", "quote_prefix", "quote_suffix", "anchor_state", "anchor_score"]
-    )
-
-
 @transaction.atomic
 def save_items_in_order(items: list[Item], deleted: list[Item], *, unchanged=()) -> None:
     """Saves one kind's items of a summit as numbered 1..n in the order given.

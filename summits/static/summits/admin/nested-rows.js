@@ -1,6 +1,17 @@
 // Adds a stance or follow-up row inside an item's row of the summit form (admin.ItemInline):
 // a <template> holds an empty row, its item and its own number both __prefix__.
 "use strict";
+
+// The admin's calendars and the rich text editors set themselves up on rows added to the page
+// (the editors in what "formset:added" names).
+const setUp = (container, detail = {}) => {
+  if (typeof DateTimeShortcuts !== "undefined") {
+    document.querySelectorAll(".datetimeshortcuts").forEach((shortcut) => shortcut.remove());
+    DateTimeShortcuts.init();
+  }
+  container.dispatchEvent(new CustomEvent("formset:added", { bubbles: true, detail }));
+};
+
 document.addEventListener("click", (event) => {
   const button = event.target.closest(".nested-add");
   if (!button) {
@@ -23,12 +34,7 @@ document.addEventListener("click", (event) => {
   const row = holder.firstElementChild;
   fieldset.querySelector(".nested-list").append(row);
   total.value = index + 1;
-  // The admin's calendars and the rich text editors set themselves up on added rows.
-  if (typeof DateTimeShortcuts !== "undefined") {
-    document.querySelectorAll(".datetimeshortcuts").forEach((shortcut) => shortcut.remove());
-    DateTimeShortcuts.init();
-  }
-  row.dispatchEvent(new CustomEvent("formset:added", { bubbles: true, detail: { formsetName: prefix } }));
+  setUp(row, { formsetName: prefix });
   const first = row.querySelector("select, input:not([type=hidden]), textarea");
   if (first) {
     first.focus();
@@ -37,14 +43,6 @@ document.addEventListener("click", (event) => {
 
 // A stored item's rows are fetched when its fold first opens: the page is not made to carry
 // every item's rows. Until they are in, the fold links to the item's own page.
-const setUp = (container) => {
-  if (typeof DateTimeShortcuts !== "undefined") {
-    document.querySelectorAll(".datetimeshortcuts").forEach((shortcut) => shortcut.remove());
-    DateTimeShortcuts.init();
-  }
-  // The rich text editors set themselves up in what "formset:added" names.
-  container.dispatchEvent(new CustomEvent("formset:added", { bubbles: true, detail: {} }));
-};
 
 document.addEventListener(
   "toggle",
