@@ -4,7 +4,7 @@ template engine, for the summit form's item rows.
 A summit of 300 items puts some 4,000 widgets, 3,300 labels and 7,600 (mostly empty) error
 lists on its change page. Rendered through Django's templates, each costs a template render
 (a select's every option an include of its own): most of the page's seconds. This renderer
-writes exactly what Django's own templates of these widgets write (tests/test_rendering.py
+writes exactly what Django's own templates of these widgets write (tests/test_form_rendering.py
 compares them, escaping included) and hands any other template to the project's form renderer
 (settings.FORM_RENDERER), so a widget with a template of its own renders as before.
 
