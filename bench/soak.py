@@ -12,7 +12,9 @@ Ctrl-C or a failure:
 - gunicorn with newsroom/gunicorn.conf.py and production settings (DEBUG=False, a generated
   SECRET_KEY, ALLOWED_HOSTS=127.0.0.1).
 
-Then client threads send requests (a new connection each, with a timeout) for --seconds
+A warm-up makes every worker render every kind of page once (with Redis stopped, see
+warm_up()) before the memory counted as the start is measured. Then client threads send
+requests (a new connection each, with a timeout) for --seconds
 (SOAK_SECONDS, default 600): the list, article pages, search, the tracker, the feed and the
 sitemap, some with utm_ parameters, and the partner API's list (updated_since, following the
 cursor) and detail. At 30 % of the run the redis-server is stopped, and started again on the
@@ -57,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.tcpproxy import TCPProxy  # noqa: E402
+from newsroom.cache import RETRY_AFTER as CACHE_RETRY_AFTER  # noqa: E402
 
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -399,11 +402,26 @@ class Traffic:
 
 
 def warm_up(
-    port: int, api_key: str, articles: list[str], timeout: float, flush, threads: int = 8
+    port: int,
+    api_key: str,
+    articles: list[str],
+    timeout: float,
+    redis,
+    workers: int,
+    threads: int = 8,
 ) -> list[str]:
-    """Every page the traffic asks for, twice over with an empty cache in between and from
-    several threads at once, so that each worker has rendered every kind of page (and built
-    the memory that takes) before the memory counted as the start is measured."""
+    """Every page the traffic asks for rendered afresh in every worker, then served from the
+    cache, before the memory counted as the start is measured: the start is then what a
+    worker holds once it has built every kind of page, and growth after it is what traffic
+    and faults add.
+
+    With the cache up, a page is rendered once, by whichever worker gets it first, and the
+    others only ever serve it from the cache: they first built it when the Redis outage made
+    every worker render every page (that was most of the growth measured before). So the
+    rendering rounds run with the run's own Redis stopped, as many rounds as it takes each
+    worker to get every page kind a few times (the connections go to workers at random); the
+    API list is walked along its cursor as the traffic walks it. Redis's outage and return
+    during the warm-up are logged as the run's are."""
     problems = []
     paths = ["/summits/", *(f"/summits/?page={number}" for number in range(2, 11))]
     paths += [DEMO_ARTICLE, *articles, "/summits/tracker/", "/summits/feed/", "/sitemap.xml"]
@@ -413,19 +431,40 @@ def warm_up(
         API_LIST,
         *(f"/api/v1/summits/{path.strip('/').split('/')[-1]}/" for path in articles),
     ]
+    api_headers = {"Authorization": f"Api-Key {api_key}"}
     requests = [(path, None) for path in paths]
-    requests += [(path, {"Authorization": f"Api-Key {api_key}"}) for path in api_paths]
+    requests += [(path, api_headers) for path in api_paths]
 
     def get(request):
         path, headers = request
         status, _ = fetch(port, path, timeout, headers)
         return None if status == 200 else f"{path}: {status}"
 
+    def walk_the_api_list():
+        path = API_LIST
+        while path:
+            status, body = fetch(port, path, timeout, api_headers)
+            if status != 200:
+                return [f"{path}: {status}"]
+            following = json.loads(body)["next"]
+            parts = urllib.parse.urlsplit(following) if following else None
+            path = f"{parts.path}?{parts.query}" if parts else None
+        return []
+
+    rendering_rounds = 2 * workers
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        for round_number in range(2):
-            if round_number:
-                flush()
+        redis.stop()
+        try:
+            for _ in range(rendering_rounds):
+                walk = pool.submit(walk_the_api_list)
+                problems += [problem for problem in pool.map(get, requests) if problem]
+                problems += walk.result()
+        finally:
+            redis.start()
+        time.sleep(CACHE_RETRY_AFTER + 1)  # the workers try Redis again
+        for _ in range(2):  # filled, then served from the cache
             problems += [problem for problem in pool.map(get, requests) if problem]
+            problems += walk_the_api_list()
     return sorted(set(problems))
 
 
@@ -622,7 +661,9 @@ def soak(run: Run, workdir: Path) -> int:
         run.memory["after boot"] = workers_memory(gunicorn.pid)
         articles = article_paths(port, args.timeout)
         run.facts["content"] = f"{len(articles)} published summits in the sitemap"
-        run.warm_up_problems = warm_up(port, api_key, articles, args.timeout, redis.flush)
+        run.warm_up_problems = warm_up(
+            port, api_key, articles, args.timeout, redis, run.facts["gunicorn workers"]
+        )
         run.memory["start (after warm-up)"] = workers_memory(gunicorn.pid)
         run.workers_seen.update(worker_pids(gunicorn.pid))
 
@@ -857,6 +898,9 @@ def make_report(run: Run, traffic: Traffic | None) -> str:
         "- gunicorn: newsroom/gunicorn.conf.py, "
         f"GUNICORN_MAX_REQUESTS={args.max_requests}, DEBUG=False, CONN_MAX_AGE default (60), "
         "cache: its own redis-server; database: PostgreSQL through bench/tcpproxy.py",
+        "- warm-up, before the memory counted as the start: every page and API call of the "
+        "mix (the API list along its cursor) rendered afresh, 2 rounds per worker with the "
+        "redis-server stopped, then twice through the cache (see warm_up())",
         f"- faults: redis-server stopped at {args.seconds * 0.3:.0f} s and started again on the "
         f"same port {args.fault_seconds:g} s later; at {args.seconds * 0.6:.0f} s the proxy "
         f"refuses new database connections and drops the open ones for {args.fault_seconds:g} s",
