@@ -330,8 +330,8 @@ class Traffic:
             path = "/summits/tracker/"
         elif kind == "feed":
             path = "/summits/feed/"
-        else:
-            path = "/sitemap.xml"
+        else:  # the index, or its (first) page
+            path = rng.choice(["/sitemap.xml", "/sitemap-summits.xml"])
         if rng.random() < UTM_SHARE:
             path += ("&" if "?" in path else "?") + rng.choice(UTM)
         return path, False
@@ -425,6 +425,7 @@ def warm_up(
     problems = []
     paths = ["/summits/", *(f"/summits/?page={number}" for number in range(2, 11))]
     paths += [DEMO_ARTICLE, *articles, "/summits/tracker/", "/summits/feed/", "/sitemap.xml"]
+    paths += ["/sitemap-summits.xml"]
     paths += [f"/summits/?q={urllib.parse.quote(word)}" for word in SEARCH_WORDS]
     paths += [f"/summits/?q={urllib.parse.quote(word)}&year=2021" for word in SEARCH_WORDS]
     api_paths = [
@@ -486,14 +487,24 @@ def wait_until_serving(port: int, process: subprocess.Popen, seconds: float) -> 
 
 
 def article_paths(port: int, timeout: float) -> list[str]:
-    status, body = fetch(port, "/sitemap.xml", timeout)
-    if status != 200:
-        raise RuntimeError(f"/sitemap.xml answered {status}")
-    paths = [urllib.parse.urlsplit(url).path for url in re.findall(rb"<loc>([^<]+)</loc>", body)]
-    paths = [path.decode() for path in paths]
+    """The article pages the sitemap lists: its index, then each of its pages."""
+    paths = []
+    for page in sitemap_locations(port, "/sitemap.xml", timeout):
+        parts = urllib.parse.urlsplit(page)
+        page_path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        paths += [
+            urllib.parse.urlsplit(url).path for url in sitemap_locations(port, page_path, timeout)
+        ]
     if not paths:
         raise RuntimeError("the sitemap lists no article")
     return paths
+
+
+def sitemap_locations(port: int, path: str, timeout: float) -> list[str]:
+    status, body = fetch(port, path, timeout)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    return [url.decode() for url in re.findall(rb"<loc>([^<]+)</loc>", body)]
 
 
 # The run ---------------------------------------------------------------------------------

@@ -207,6 +207,7 @@ def reader_and_partner_urls(summit):
         reverse("summits:tracker"),
         reverse("summits:feed"),
         "/sitemap.xml",
+        "/sitemap-summits.xml",
         "/api/v1/summits/",
         f"/api/v1/summits/{summit.slug}/",
     ]

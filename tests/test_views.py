@@ -16,7 +16,9 @@ from django.utils import timezone
 from summits import conf, services
 from summits.choices import SummitStatus
 from summits.previews import make_token
+from summits.sitemaps import SummitSitemap
 from tests import factories
+from tests.sitemaps import sitemap_entries, sitemap_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,7 @@ def test_unpublished_summits_are_absent_from_every_reader_url(client, state):
         reverse("summits:tracker"),
         reverse("summits:feed"),
         "/sitemap.xml",
+        "/sitemap-summits.xml",
     ):
         page = client.get(url).content.decode()
         assert "Secret summit" not in page and "secret-summit" not in page, url
@@ -443,9 +446,39 @@ def test_feed_is_atom_with_updates_and_corrections(client):
 
 def test_sitemap_lists_published_summits_with_lastmod(client):
     summit = annotated_summit()
-    body = client.get("/sitemap.xml").content.decode()
-    assert f"http://testserver{summit.get_absolute_url()}" in body
-    assert "<lastmod>" in body
+    factories.SummitFactory(title="Not yet out")  # a draft
+    entries = sitemap_entries(client)
+    assert [entry["loc"] for entry in entries] == [f"http://testserver{summit.get_absolute_url()}"]
+    assert entries[0]["lastmod"] == summit.updated_at.strftime("%Y-%m-%d")
+
+
+def test_the_sitemap_is_an_index_of_pages_each_of_a_bounded_size(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    # At 100,000 summits one page of 50,000 URLs was 6.9 MB and took seconds to build.
+    monkeypatch.setattr(SummitSitemap, "limit", 2)
+    summits = [factories.PublishedSummitFactory() for _ in range(5)]
+    with django_assert_max_num_queries(2):  # the count and the newest change
+        pages = sitemap_pages(client)
+    assert pages == [
+        "http://testserver/sitemap-summits.xml",
+        "http://testserver/sitemap-summits.xml?p=2",
+        "http://testserver/sitemap-summits.xml?p=3",
+    ]
+    listed = [entry["loc"] for entry in sitemap_entries(client)]
+    assert sorted(listed) == sorted(f"http://testserver{s.get_absolute_url()}" for s in summits)
+    index = client.get("/sitemap.xml").content.decode()
+    newest = max(summit.updated_at for summit in summits)
+    lastmods = re.findall(r"<lastmod>([^<]+)</lastmod>", index)
+    assert [datetime.datetime.fromisoformat(moment) for moment in lastmods] == [newest] * 3
+
+
+@pytest.mark.parametrize(
+    "address", ["/sitemap-summits.xml?p=9", "/sitemap-summits.xml?p=x", "/sitemap-drafts.xml"]
+)
+def test_a_sitemap_page_that_does_not_exist_is_a_404(client, address):
+    factories.PublishedSummitFactory()
+    assert client.get(address).status_code == 404
 
 
 def test_home_leads_to_the_list(client):
