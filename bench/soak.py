@@ -147,13 +147,6 @@ class RedisServer:
         except OSError:
             return False
 
-    def flush(self) -> None:
-        """Empties this private server's store (FLUSHALL), so that pages render afresh."""
-        with socket.create_connection((HOST, self.port), timeout=5) as sock:
-            sock.sendall(b"FLUSHALL\r\n")
-            if not sock.recv(16).startswith(b"+OK"):
-                raise RuntimeError("redis-server did not flush")
-
 
 class Database:
     """A throwaway database on the PostgreSQL server of `admin_url`."""

@@ -264,7 +264,6 @@ def render_summit(
 
 
 @transaction.atomic
-@transaction.atomic
 def save_items_in_order(items: list[Item], deleted: list[Item], *, unchanged=()) -> None:
     """Saves one kind's items of a summit as numbered 1..n in the order given.
 

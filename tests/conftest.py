@@ -1,6 +1,7 @@
 """Shared fixtures of the summits test suite."""
 
 import os
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -11,8 +12,13 @@ from rest_framework.test import APIClient
 from summits.partners import PartnerKey
 from tests import factories
 
+BROWSER_TESTS = Path(__file__).parent / "browser"
 
-def _uses_a_transactional_database(item) -> bool:
+
+def _runs_the_orm_beside_playwrights_loop(item) -> bool:
+    """A browser test, or a test on a transactional database (which may run after them)."""
+    if item.path.is_relative_to(BROWSER_TESTS):
+        return True
     marker = item.get_closest_marker("django_db")
     return (
         "transactional_db" in item.fixturenames
@@ -23,11 +29,12 @@ def _uses_a_transactional_database(item) -> bool:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    # A test on a transactional database may run after the browser tests, in the thread where
-    # Playwright's event loop still runs, and Django refuses ORM calls there unless told (see
-    # tests/browser/conftest.py). Around the whole test, its database's setup and teardown
-    # included, and no longer.
-    if not _uses_a_transactional_database(item):
+    # Sync Playwright keeps an asyncio loop running in the test thread from its start to the
+    # end of the session, and Django refuses ORM calls under a running loop unless
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set. Set it around each browser test and each test on a
+    # transactional database (setup and teardown included), and no longer: `manage.py check
+    # --deploy`, run in a subprocess by tests/test_settings.py, fails on it (async.E001).
+    if not _runs_the_orm_beside_playwrights_loop(item):
         return (yield)
     with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}):
         return (yield)

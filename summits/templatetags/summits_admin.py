@@ -76,9 +76,9 @@ def item_row(inline_admin_formset, inline_admin_form, index, last):
             )
         )
     parts = [f"<h3>{''.join(heading)}</h3>"]
-    form = inline_admin_form.form
-    if form.non_field_errors():
-        parts.append(str(form.non_field_errors()))
+    non_field_errors = inline_admin_form.form.non_field_errors()
+    if non_field_errors:
+        parts.append(str(non_field_errors))
     parts += [fieldset_html(fieldset) for fieldset in inline_admin_form]
     if inline_admin_form.needs_explicit_pk_field():
         parts.append(str(inline_admin_form.pk_field().field))

@@ -3,7 +3,6 @@
 import importlib
 import os
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -11,8 +10,6 @@ from django.conf import settings
 from django.test import Client
 
 from tests import factories
-
-HERE = Path(__file__).parent
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,19 +24,6 @@ CHROMIUM_ARGS = [
 
 # The data migration that creates the Editors and Reporters groups.
 editorial_groups = importlib.import_module("summits.migrations.0002_editorial_groups")
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    # Sync Playwright keeps an asyncio loop running in the test thread from its start to the end
-    # of the session, and Django refuses ORM calls under a running loop unless
-    # DJANGO_ALLOW_ASYNC_UNSAFE is set. Set it around each browser test (its setup and teardown
-    # included) and no longer: `manage.py check --deploy`, run in a subprocess by
-    # tests/test_settings.py after these tests, fails on it (async.E001).
-    if not item.path.is_relative_to(HERE):
-        return (yield)
-    with mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}):
-        return (yield)
 
 
 @pytest.fixture(scope="session", autouse=True)
