@@ -151,9 +151,9 @@ class RedisServer:
 class Database:
     """A throwaway database on the PostgreSQL server of `admin_url`."""
 
-    def __init__(self, admin_url: str):
+    def __init__(self, admin_url: str, prefix: str = "summits_soak"):
         self.admin_url = admin_url
-        self.name = f"summits_soak_{os.getpid()}"
+        self.name = f"{prefix}_{os.getpid()}"
         self.created = False
 
     def _execute(self, sql: str):
@@ -735,7 +735,9 @@ def soak(run: Run, workdir: Path) -> int:
     return sum(not s.ok for s in normal)
 
 
-def app_environment(database_url: str, redis_url: str) -> dict:
+def app_environment(database_url: str, redis_url: str | None) -> dict:
+    """The app's environment: production settings, DEBUG off; the cache local memory when
+    redis_url is None."""
     # Nothing of the caller's app settings leaks in: the run's own settings only.
     drop = {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG"}
     drop |= {name for name in os.environ if name.startswith(("GUNICORN_", "SECURE_"))}
@@ -747,9 +749,10 @@ def app_environment(database_url: str, redis_url: str) -> dict:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
         DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
         LOG_LEVEL="WARNING",
     )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 

@@ -1,0 +1,23 @@
+"""The HTTP benchmark's middleware (bench/settings.py puts it first)."""
+
+from django.db import connection
+
+
+def count_queries(get_response):
+    """Sets X-Bench-Queries: the SQL statements the request ran on the default database, the
+    other middleware's included."""
+
+    def middleware(request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = get_response(request)
+        response["X-Bench-Queries"] = str(count)
+        return response
+
+    return middleware
