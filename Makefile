@@ -44,12 +44,18 @@ messages: $(VENV)/.installed
 		--ignore 'staticfiles/*'
 	cd newsroom && ../$(PY) ../manage.py compilemessages --locale de
 
-# Measures the reader pages and the partner API (CPU and wall time, SQL queries; bench/pages.py,
+# First the app server under load (bench/http.py, options: HTTP_BENCH_ARGS, e.g. "--rounds 1
+# --seconds 2" for a smoke test, "--cache redis"; about 12 minutes by default): gunicorn with 2
+# sync workers on a throwaway PostgreSQL database, cached and uncached, wrk over every endpoint
+# in interleaved rounds, each as a ratio to a ceiling view; writes bench/results.md with the
+# queries' EXPLAIN. Fails on a wrong status or an error, never on a goal missed. Then it measures
+# the reader pages and the partner API in-process (CPU and wall time, SQL queries; bench/pages.py,
 # options: BENCH_ARGS), then editing: a long article's save, the admin page of a summit with 300
 # items and the edit corpus's re-anchoring table (bench/editing.py, options: EDITING_ARGS; writes
 # bench/editing.md). Each on a throwaway database (DATABASE_URL, if set, names it), REDIS_URL is
 # read by the pages only. Fails when a page fails, or editing is over a budget or fails.
 bench: $(VENV)/.installed
+	$(PY) bench/http.py $(HTTP_BENCH_ARGS)
 	$(PY) bench/pages.py $(BENCH_ARGS)
 	$(PY) bench/editing.py $(EDITING_ARGS)
 

@@ -552,6 +552,7 @@ def bench(run: Run, workdir: Path) -> None:
         run.facts = machine_facts(database)
         run.facts["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
         run.facts["wrk"] = run.facts["wrk"].splitlines()[0].split(" [")[0].removeprefix("wrk ")
+        run.facts["code"] = code_version()
         print(f"Creating database {database.name} ...", flush=True)
         database.create()
         if redis:
@@ -649,6 +650,22 @@ def bench(run: Run, workdir: Path) -> None:
             database.drop()
         except Exception as error:  # reported; the run's own figures still stand
             print(f"Could not drop database {database.name}: {error}", file=sys.stderr)
+
+
+def code_version() -> str:
+    """The commit measured, and the files changed beside it: the working tree is what runs."""
+
+    def git(*argv):
+        result = subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True)
+        return result.stdout.rstrip() if result.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return "? (not a git checkout)"
+    changed = [line[3:] for line in git("status", "--porcelain").splitlines() if line[3:]]
+    if not changed:
+        return f"commit {commit}, no uncommitted change"
+    return f"commit {commit} with uncommitted changes in {', '.join(sorted(changed))}"
 
 
 # The report ------------------------------------------------------------------------------
