@@ -44,8 +44,8 @@ messages: $(VENV)/.installed
 		--ignore 'staticfiles/*'
 	cd newsroom && ../$(PY) ../manage.py compilemessages --locale de
 
-# First the app server under load (bench/http.py, options: HTTP_BENCH_ARGS, e.g. "--rounds 1
-# --seconds 2" for a smoke test, "--cache redis"; about 12 minutes by default): gunicorn with 2
+# First the app server under load (bench/http_bench.py, options: HTTP_BENCH_ARGS, e.g.
+# "--rounds 1 --seconds 2" for a smoke test, "--cache redis"; about 12 minutes): gunicorn with 2
 # sync workers on a throwaway PostgreSQL database, cached and uncached, wrk over every endpoint
 # in interleaved rounds, each as a ratio to a ceiling view; writes bench/results.md with the
 # queries' EXPLAIN. Fails on a wrong status or an error, never on a goal missed. Then it measures
@@ -55,7 +55,7 @@ messages: $(VENV)/.installed
 # bench/editing.md). Each on a throwaway database (DATABASE_URL, if set, names it), REDIS_URL is
 # read by the pages only. Fails when a page fails, or editing is over a budget or fails.
 bench: $(VENV)/.installed
-	$(PY) bench/http.py $(HTTP_BENCH_ARGS)
+	$(PY) bench/http_bench.py $(HTTP_BENCH_ARGS)
 	$(PY) bench/pages.py $(BENCH_ARGS)
 	$(PY) bench/editing.py $(EDITING_ARGS)
 

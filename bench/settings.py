@@ -1,5 +1,5 @@
-"""Settings of the HTTP benchmark (bench/http.py): the product's settings, changed only where
-the bench needs it.
+"""Settings of the HTTP benchmark (bench/http_bench.py): the product's settings, changed only
+where the bench needs it.
 
 - ROOT_URLCONF is bench.urls: the product's URLs plus the ceiling view (bench/ceiling/);
 - the first middleware counts the SQL queries of each request (X-Bench-Queries, see

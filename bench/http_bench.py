@@ -1,6 +1,6 @@
 """HTTP benchmark: the real app server under load, each endpoint as a share of a trivial view.
 
-Usage: .venv/bin/python bench/http.py [--rounds R] [--seconds D] [--cache locmem|redis] ...
+Usage: .venv/bin/python bench/http_bench.py [--rounds R] [--seconds D] [--cache locmem|redis] ...
 (or `make bench`, options in HTTP_BENCH_ARGS; a smoke test: --rounds 1 --seconds 2)
 
 It measures what issue 14's first table measures, on 127.0.0.1 only, and takes everything
@@ -33,28 +33,24 @@ status (a 429 or 5xx included), socket errors, a crash; never because an endpoin
 goal.
 """
 
+import argparse
+import collections
+import datetime
+import http.client
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this file's folder comes first on sys.path, and this file's name would
-# shadow the standard library's http package: the repository root takes its place.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-
-import argparse  # noqa: E402
-import collections  # noqa: E402
-import datetime  # noqa: E402
-import http.client  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
 
 from bench.soak import (  # noqa: E402
     GUNICORN,
@@ -526,7 +522,7 @@ def main() -> int:
         )
         return 130
     except RuntimeError as error:  # set-up, a server, an endpoint's check, wrk
-        print(f"\nbench/http.py: {error}", file=sys.stderr)
+        print(f"\nbench/http_bench.py: {error}", file=sys.stderr)
         return 1
     finally:
         if args.keep_logs:
@@ -763,7 +759,7 @@ def make_report(run: Run) -> str:
     lines = [
         "# HTTP benchmark",
         "",
-        f"{now:%Y-%m-%d %H:%M %Z}, `bench/http.py` "
+        f"{now:%Y-%m-%d %H:%M %Z}, `bench/http_bench.py` "
         f"({' '.join(sys.argv[1:]) or 'default options'}), `make bench`'s first part.",
         "",
         "## Machine and software",
