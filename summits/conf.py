@@ -27,6 +27,10 @@ DEFAULTS = {
     # Seconds a rendered reader page stays cached; keys change with every save, so this only
     # bounds memory, not staleness.
     "CACHE_TIMEOUT": 60 * 60,
+    # Seconds the cache vouches for the versions of the published content (summits.caching)
+    # without asking the database. Every write path renews them at once; this bounds only how
+    # long a change made around it (a shell, a data migration) takes to show.
+    "VERSION_TIMEOUT": 5 * 60,
     # How long a signed preview link handed to an outside reviewer stays valid, in seconds.
     "PREVIEW_LINK_MAX_AGE": 7 * 24 * 60 * 60,
     # Requests with a wrong, expired or revoked API key allowed per client address (then 429):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import caching
 from .choices import SummitStatus
 
 # How often a key's last_used_at is written at most: every request would be one write too many.
@@ -233,6 +234,7 @@ def before_summits_delete(summits) -> None:
     """Call before deleting `summits` (a queryset): tombstones for the live ones, and their
     translations marked changed."""
     live = list(summits.published().values_list("pk", "original_id"))
+    caching.content_changed()
     record_withdrawals(summits, WithdrawalReason.DELETED)
     if live:
         mark_translations_changed(summits.model, [original_id or pk for pk, original_id in live])
@@ -251,4 +253,5 @@ def mark_summits_showing(shown) -> int:
     else:
         raise TypeError(f"Summits do not show {type(shown).__name__} objects.")
     summit_ids = Summit.objects.filter(showing).values("pk")
+    caching.content_changed()
     return Summit.objects.filter(pk__in=summit_ids).update(updated_at=timezone.now())

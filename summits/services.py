@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from reversion.models import Version
 
-from . import conf, partners, rendering, workflow
+from . import caching, conf, partners, rendering, workflow
 from .choices import STATUSES_BY_KIND, AnchorState, ItemKind, SummitStatus
 from .models import Correction, Item, ItemUpdate, Stance, Summit
 
@@ -237,10 +237,19 @@ def reanchor_summit(summit: Summit, *, edited_by=None, changed_at=None) -> Ancho
 
 
 def render_summit(
-    summit: Summit, items: list[Item] | None = None, *, edited_by=None, changed_at=None
+    summit: Summit,
+    items: list[Item] | None = None,
+    *,
+    edited_by=None,
+    changed_at=None,
+    announce=True,
 ) -> None:
     """Stores the summit's annotated article and search text, moves its version forward and
-    marks it changed: its cached pages and API entries renew, partners fetch it again."""
+    marks it changed: its cached pages and API entries renew, partners fetch it again.
+
+    `announce=False` leaves telling the cache (caching.content_changed()) to a loader that
+    renders many summits and tells it once.
+    """
     if items is None:
         items = list(summit.items.select_related("topic").order_by("kind", "position"))
     summit.body_html = rendering.annotated_body(summit, items)
@@ -261,6 +270,8 @@ def render_summit(
             Value(summit.search_document), config=Value(conf.search_config(summit.language))
         )
     Summit.objects.filter(pk=summit.pk).update(**changes)
+    if announce:
+        caching.content_changed()
 
 
 @transaction.atomic

@@ -19,8 +19,6 @@ TRACKER_PAGE_SIZE = 50
 
 @require_safe
 def summit_list(request):
-    version, last_modified = caching.published_version()
-
     def render_html(params):
         filterset = SummitFilter(
             params,
@@ -40,24 +38,32 @@ def summit_list(request):
         return render_to_string("summits/summit_list.html", context, request=request)
 
     query = caching.understood_query(request, [*SummitFilter.base_filters, "page"])
-    return caching.conditional_page(request, version, last_modified, render_html, query=query)
+    return caching.published_set_page(request, render_html, query=query)
 
 
 @require_safe
 def summit_detail(request, slug):
-    summit = get_object_or_404(
-        Summit.objects.published().only("pk", "language").with_family_changed_at(), slug=slug
-    )
+    held = caching.versions(slug)
+    summit = held.summit
+    if summit is None:
+        raise Http404
     # Not only this summit's own changes: the page links its live translations too.
-    changed_at = summit.family_changed_at
     return caching.conditional_page(
         request,
-        f"{summit.pk}-{changed_at.timestamp()}",
-        changed_at,
-        lambda _params: render_summit_page(request, Summit.objects.for_readers().get(pk=summit.pk)),
+        f"{summit.pk}-{summit.family_changed_at}",
+        summit.family_changed_at,
+        lambda _params: render_live_summit_page(request, summit.pk),
+        generation=held.generation,
         query=QueryDict(),  # the page takes no parameters
         language=summit.language,
     )
+
+
+def render_live_summit_page(request, pk):
+    summit = Summit.objects.for_readers().filter(pk=pk).first()
+    if summit is None:  # withdrawn since its version was read
+        raise Http404
+    return render_summit_page(request, summit)
 
 
 def render_summit_page(request, summit, *, preview=False):
@@ -143,10 +149,9 @@ def preview_response(request, summit):
 @require_safe
 def tracker(request):
     """How the agreements of all published summits fared, by status."""
-    version, last_modified = caching.published_version()
     query = caching.understood_query(request, [*TrackerFilter.base_filters, "page"])
-    return caching.conditional_page(
-        request, version, last_modified, lambda params: render_tracker(request, params), query=query
+    return caching.published_set_page(
+        request, lambda params: render_tracker(request, params), query=query
     )
 
 

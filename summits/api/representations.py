@@ -31,11 +31,6 @@ def summit_keys():
     return with_changed_at(Summit.objects.published()).only("pk", "updated_at", "publish_at")
 
 
-def feed_version():
-    """The feed changes exactly when the published set does (see caching.published_version)."""
-    return caching.published_version()
-
-
 def summits_for_partners():
     """Published summits with everything the API shows, in a fixed number of queries.
 
@@ -85,16 +80,15 @@ def summits_for_partners():
     )
 
 
-def summit_data(request, summits, context) -> list[dict]:
-    """The representations of `summits` (rows of summit_keys()), in their order.
+def summit_data(request, summits, context, *, generation) -> list[dict]:
+    """The representations of `summits` (rows of summit_keys(), or anything with their `pk`
+    and `changed_at`), in their order, in the shared content's `generation`.
 
     A summit withdrawn since its row was read is left out.
     """
-    generation = caching.content_generation()
     keys = {
         summit.pk: (
-            f"summits:api:summit:{summit.pk}:{summit.changed_at.timestamp()}:"
-            f"{generation}:{request.get_host()}"
+            f"summits:api:summit:{summit.pk}:{changed_at(summit)}:{generation}:{request.get_host()}"
         )
         for summit in summits
     }
@@ -110,7 +104,12 @@ def summit_data(request, summits, context) -> list[dict]:
     return [found[key] for key in keys.values() if key in found]
 
 
-def conditional_json(request, version, last_modified, build_data, *, content_type=None):
+def changed_at(summit) -> float:
+    moment = summit.changed_at
+    return moment if isinstance(moment, float) else moment.timestamp()
+
+
+def conditional_json(request, version, last_modified, build_data, *, generation, content_type=None):
     """304 when the client holds this version; else the JSON from the cache or `build_data()`
     (summits.caching.conditional_response, as for the reader pages)."""
     response = caching.conditional_response(
@@ -118,6 +117,7 @@ def conditional_json(request, version, last_modified, build_data, *, content_typ
         f"api-{version}",
         last_modified,
         lambda: JSONRenderer().render(build_data()),
+        generation=generation,
         kind="api",
         content_type=content_type or "application/json",
     )

@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
+from .. import caching
 from ..models import Summit
 from ..partners import PartnerKey, Withdrawal
 from . import representations
@@ -139,13 +140,22 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
         return representations.summit_keys()
 
     def list(self, request, *args, **kwargs):
+        held = caching.versions()
+
         def page():
             summits = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            data = representations.summit_data(request, summits, self.get_serializer_context())
+            data = representations.summit_data(
+                request, summits, self.get_serializer_context(), generation=held.generation
+            )
             return self.get_paginated_response(data).data
 
-        version, last_modified = representations.feed_version()
-        return representations.conditional_json(request, version, last_modified, page)
+        return representations.conditional_json(
+            request,
+            held.published.token,
+            held.published.last_modified,
+            page,
+            generation=held.generation,
+        )
 
     def retrieve(self, request, *args, **kwargs):
         return self.one_summit(request, kwargs["slug"], lambda data: data)
@@ -182,21 +192,25 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
     def one_summit(self, request, slug, represent, *, content_type=None):
         # Only a slug can name a summit; anything else (a NUL byte, which PostgreSQL refuses
         # in a query) is not looked up.
-        summit = self.get_queryset().filter(slug=slug).first() if SLUG.fullmatch(slug) else None
+        held = caching.versions(slug) if SLUG.fullmatch(slug) else None
+        summit = held.summit if held is not None else None
         if summit is None:
             raise NotFound(_("No published summit has this slug."))
 
         def build():
-            found = representations.summit_data(request, [summit], self.get_serializer_context())
+            found = representations.summit_data(
+                request, [summit], self.get_serializer_context(), generation=held.generation
+            )
             if not found:  # withdrawn a moment ago
                 raise NotFound(_("No published summit has this slug."))
             return represent(found[0])
 
         return representations.conditional_json(
             request,
-            f"{summit.pk}-{summit.changed_at.timestamp()}",
+            f"{summit.pk}-{summit.changed_at}",
             summit.changed_at,
             build,
+            generation=held.generation,
             content_type=content_type,
         )
 

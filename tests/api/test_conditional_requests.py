@@ -26,7 +26,7 @@ def test_detail_edited_is_200_with_a_new_etag(api):
     summit = factories.PublishedSummitFactory(slug="geneva")
     etag = api.get(f"{URL}geneva/")["ETag"]
     summit.title = "A new headline"
-    summit.save()
+    services.save_summit(summit)
     response = api.get(f"{URL}geneva/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert response.json()["title"] == "A new headline"

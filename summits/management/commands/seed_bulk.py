@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from summits import annotate, services
+from summits import annotate, caching, services
 from summits.choices import INITIAL_STATUS, AgreementStatus, DisputeStatus, ItemKind, SummitStatus
 from summits.management.commands.seed_demo import add_missing_translations
 from summits.models import Item, ItemUpdate, Participant, Stance, Summit, Topic
@@ -1216,7 +1216,9 @@ def store(drafts: list[SummitDraft]) -> Counter:
                 (item_draft.item for item_draft in draft.items),
                 key=lambda item: (item.kind, item.position),
             ),
+            announce=False,
         )
+    caching.content_changed()
     return Counter(
         {
             "summits": len(summits),
