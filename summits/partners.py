@@ -6,6 +6,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -18,6 +19,22 @@ from .choices import SummitStatus
 # How often a key's last_used_at is written at most: every request would be one write too many.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 PREFIX_LENGTH = 8
+PREFIX = re.compile(f"[0-9a-f]{{{PREFIX_LENGTH}}}")
+# Key records are cached for partners' requests, and forgotten by any change of any key; the
+# time bounds a change made around the models (a queryset update in a shell).
+KEYS_GENERATION_KEY = "summits:partner-keys:generation"
+KEY_RECORD_TIMEOUT = 60
+KEY_RECORD_FIELDS = (
+    "id",
+    "name",
+    "prefix",
+    "hashed_key",
+    "created_at",
+    "expires_at",
+    "revoked_at",
+    "last_used_at",
+    "rate_limit",
+)
 RATE_PATTERN = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
 
 
@@ -34,7 +51,29 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _key_record_key(prefix):
+    return f"summits:partner-key:{prefix}"
+
+
+def forget_key_records() -> None:
+    """Call on every change of partner keys: no request is then authenticated from a cached
+    record of before it (a revoked key is refused at once)."""
+    cache.set(KEYS_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    transaction.on_commit(
+        lambda: cache.set(KEYS_GENERATION_KEY, secrets.token_hex(8), timeout=None), robust=True
+    )
+
+
 class PartnerKeyQuerySet(models.QuerySet):
+    def revoke(self) -> int:
+        """Revokes the keys not yet revoked; returns how many."""
+        forget_key_records()
+        return self.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+    def delete(self):
+        forget_key_records()
+        return super().delete()
+
     def usable(self):
         now = timezone.now()
         return self.filter(revoked_at__isnull=True).filter(
@@ -49,12 +88,25 @@ class PartnerKeyQuerySet(models.QuerySet):
         return partner_key, key
 
     def get_from_key(self, key: str):
-        """The key's record, usable or not, or None when no record matches `key`."""
+        """The key's record, usable or not, or None when no record matches `key`.
+
+        From the cache when it holds the record, and no key changed since it was stored.
+        """
         prefix, dot, _secret = key.partition(".")
-        if not dot or len(prefix) != PREFIX_LENGTH:
+        if not dot or not PREFIX.fullmatch(prefix):
             return None
-        partner_key = self.filter(prefix=prefix).first()
-        if partner_key is None or not hmac.compare_digest(partner_key.hashed_key, _digest(key)):
+        held = cache.get_many([KEYS_GENERATION_KEY, _key_record_key(prefix)])
+        generation = held.get(KEYS_GENERATION_KEY)
+        record = held.get(_key_record_key(prefix))
+        if generation is not None and record is not None and record[0] == generation:
+            partner_key = self.model(**record[1])
+            partner_key.record_generation = generation
+        else:
+            partner_key = self.filter(prefix=prefix).first()
+            if partner_key is None:
+                return None
+            partner_key.remember(generation)
+        if not hmac.compare_digest(partner_key.hashed_key, _digest(key)):
             return None
         return partner_key
 
@@ -94,6 +146,14 @@ class PartnerKey(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
+    def save(self, *args, **kwargs):
+        forget_key_records()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        forget_key_records()
+        return super().delete(*args, **kwargs)
+
     @property
     def is_usable(self):
         return self.revoked_at is None and (
@@ -106,6 +166,17 @@ class PartnerKey(models.Model):
         key = f"{self.prefix}.{secrets.token_urlsafe(32)}"
         self.hashed_key = _digest(key)
         return key
+
+    def remember(self, generation) -> None:
+        """Caches the record for the requests made with it, in the key records' `generation`
+        (read before the record was: a change meanwhile has moved it on)."""
+        if generation is None:
+            generation = secrets.token_hex(8)
+            if not cache.add(KEYS_GENERATION_KEY, generation, timeout=None):
+                return  # someone else started one: the next request stores it
+        self.record_generation = generation
+        fields = {name: getattr(self, name) for name in KEY_RECORD_FIELDS}
+        cache.set(_key_record_key(self.prefix), (generation, fields), KEY_RECORD_TIMEOUT)
 
     def revoke(self):
         if self.revoked_at is None:
@@ -122,6 +193,9 @@ class PartnerKey(models.Model):
             | models.Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
         self.last_used_at = now
+        generation = getattr(self, "record_generation", None)
+        if generation is not None:  # the cached record learns it too
+            self.remember(generation)
 
 
 class WithdrawalReason(models.TextChoices):
