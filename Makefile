@@ -52,8 +52,8 @@ messages: $(VENV)/.installed
 # the reader pages and the partner API in-process (CPU and wall time, SQL queries; bench/pages.py,
 # options: BENCH_ARGS), then editing: a long article's save, the admin page of a summit with 300
 # items and the edit corpus's re-anchoring table (bench/editing.py, options: EDITING_ARGS; writes
-# bench/editing.md). Each on a throwaway database (DATABASE_URL, if set, names it), REDIS_URL is
-# read by the pages only. Fails when a page fails, or editing is over a budget or fails.
+# bench/editing.md). These two each on a throwaway database (DATABASE_URL, if set, names it),
+# REDIS_URL is read by the pages only. Fails when a page fails, or editing is over a budget or fails.
 bench: $(VENV)/.installed
 	$(PY) bench/http_bench.py $(HTTP_BENCH_ARGS)
 	$(PY) bench/pages.py $(BENCH_ARGS)

@@ -39,6 +39,7 @@ import datetime
 import http.client
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -214,14 +215,7 @@ class AppServer:
 
     def cpu_ticks(self) -> int:
         """The CPU time its workers have used, in clock ticks."""
-        total = 0
-        for pid in worker_pids(self.process.pid):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # gone meanwhile
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total
+        return sum(process_ticks(pid) for pid in worker_pids(self.process.pid))
 
     def wait_until_idle(self, timeout: float = 120) -> None:
         """Until the workers have finished what wrk left queued: when wrk stops, the
@@ -277,6 +271,7 @@ class Measurement:
     socket_errors: dict
     statuses: collections.Counter
     ratio: float = float("nan")
+    other_cpu: float = float("nan")  # CPUs the rest of the machine used meanwhile
 
     @property
     def failures(self) -> list[str]:
@@ -346,6 +341,62 @@ def run_wrk(port: int, endpoint: Endpoint, check: Check, args, seconds=None) -> 
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed ({result.returncode}):\n{result.stdout}{result.stderr}")
     return parse_wrk(result.stdout)
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def busy_ticks() -> int:
+    """The CPU time the whole machine has used (not idle, not waiting for I/O), in ticks."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return user + nice + system + irq + softirq + steal
+
+
+def process_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone meanwhile
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def children_ticks() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once it has ended
+    return (usage.ru_utime + usage.ru_stime) * TICKS
+
+
+class OtherLoad:
+    """What the rest of the machine used during a wrk run: all its CPU time but the app
+    servers' workers, wrk and the PostgreSQL backends of the bench's database. On a machine
+    others share, it tells a noisy round from a slow endpoint."""
+
+    def __init__(self, database: Database, servers):
+        self.database = database
+        self.servers = servers
+
+    def backends(self) -> set[int]:
+        rows = self.database._execute(
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database.name}'"
+        )
+        return {row[0] for row in rows}
+
+    def ours(self, backends: set[int]) -> float:
+        workers = sum(server.cpu_ticks() for server in self.servers)
+        return workers + sum(process_ticks(pid) for pid in backends) + children_ticks()
+
+    def start(self) -> None:
+        self.backends_at_start = self.backends()
+        self.at_start = (time.monotonic(), busy_ticks(), self.ours(self.backends_at_start))
+
+    def cpus(self) -> float:
+        """CPUs (e.g. 0.3: 30 % of one) the others used since start()."""
+        backends = self.backends() | self.backends_at_start
+        started, busy, ours = self.at_start
+        # A backend that began meanwhile counts from 0: all its time is the run's.
+        ours = self.ours(backends) - ours
+        seconds = time.monotonic() - started
+        return max(0.0, (busy_ticks() - busy) - ours) / TICKS / seconds
 
 
 def check_endpoint(server: AppServer, endpoint: Endpoint, api_key: str) -> Check:
@@ -605,14 +656,20 @@ def bench(run: Run, workdir: Path) -> None:
             f"(about {runs * (args.seconds + 0.5) / 60:.0f} minutes)",
             flush=True,
         )
+        other_load = OtherLoad(database, list(servers.values()))
         for number in range(1, args.rounds + 1):
             ceilings = {}
             for endpoint in ENDPOINTS:
                 server = servers[endpoint.server]
+                other_load.start()
                 figures = run_wrk(server.port, endpoint, run.checks[endpoint.key], args)
                 server.wait_until_idle()  # and so the last responses logged
                 measurement = Measurement(
-                    endpoint, number, statuses=server.statuses_since_last(), **figures
+                    endpoint,
+                    number,
+                    statuses=server.statuses_since_last(),
+                    other_cpu=other_load.cpus(),
+                    **figures,
                 )
                 if endpoint.path == CEILING:
                     ceilings[endpoint.server] = measurement.rps
@@ -622,7 +679,8 @@ def bench(run: Run, workdir: Path) -> None:
                     run.failures.append(f"round {number}, {endpoint.key}: {problem}")
                 print(
                     f"round {number}/{args.rounds}  {endpoint.key:<32} {measurement.rps:8.1f} "
-                    f"req/s  p50 {ms(measurement.p50):>9}  ratio {measurement.ratio:.3f}"
+                    f"req/s  p50 {ms(measurement.p50):>9}  ratio {measurement.ratio:.3f}  "
+                    f"others {measurement.other_cpu:.2f} CPU"
                     + ("  FAILED" if measurement.failures else ""),
                     flush=True,
                 )
@@ -795,6 +853,7 @@ def make_report(run: Run) -> str:
         summary_table(run),
         "",
     ]
+    lines += [*noise_note(run), ""]
     if not run.complete:
         lines += ["**The run did not complete**; the figures above are what it measured.", ""]
     if run.failures:
@@ -804,17 +863,40 @@ def make_report(run: Run) -> str:
     lines += [
         "<details><summary>Per round</summary>",
         "",
-        "| round | endpoint | server | req/s | ratio | p50 | p99 | requests | statuses |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| round | endpoint | server | req/s | ratio | p50 | p99 | requests | statuses "
+        "| others' CPU |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for m in run.measurements:
         statuses = ", ".join(f"{s}: {n}" for s, n in sorted(m.statuses.items()))
         lines.append(
             f"| {m.round} | {m.endpoint.name} | {m.endpoint.server} | {m.rps:,.1f} | "
-            f"{ratio_text(m.ratio)} | {ms(m.p50)} | {ms(m.p99)} | {m.requests:,} | {statuses} |"
+            f"{ratio_text(m.ratio)} | {ms(m.p50)} | {ms(m.p99)} | {m.requests:,} | {statuses} "
+            f"| {m.other_cpu:.2f} |"
         )
     lines += ["", "</details>", "", *explain_section(run), ""]
     return "\n".join(lines)
+
+
+def noise_note(run: Run) -> list[str]:
+    """What the rest of the machine used while wrk ran: the ratio's spread in context."""
+    loads = [m.other_cpu for m in run.measurements if m.other_cpu == m.other_cpu]
+    if not loads:
+        return []
+    cpus = os.cpu_count() or 1
+    busy = sorted({m.round for m in run.measurements if m.other_cpu > 0.1})
+    note = (
+        f"Other processes on the machine (everything but the app servers' workers, wrk and the "
+        f"bench database's PostgreSQL backends) used {statistics.median(loads):.2f} CPUs "
+        f"(median over the wrk runs), at most {max(loads):.2f}, of {cpus}."
+    )
+    if busy:
+        note += (
+            " Over 0.1 CPU in round(s) "
+            + ", ".join(map(str, busy))
+            + ": those rounds' ratios are the less reliable, the medians and spreads include them."
+        )
+    return [note]
 
 
 def explain_section(run: Run) -> list[str]:
