@@ -232,25 +232,32 @@ def published_version():
 
     Every change a reader can see moves the version. An edit or a publication moves the
     newest moment of change, the later of updated_at and publish_at (a scheduled summit going
-    live brings a publish_at later than any before); a withdrawal (unpublished, archived,
-    deleted) writes a tombstone. Counting the published set instead would scan it each time.
+    live brings a publish_at later than any before); a loader's new summits, dated to their
+    story, move the newest id; a withdrawal (unpublished, archived, deleted) writes a
+    tombstone. Counting the published set instead would scan it each time.
     """
     from .models import Summit, Withdrawal
 
+    newest_id = Subquery(Summit.objects.published().order_by("-pk").values("pk")[:1])
     newest = (
         Summit.objects.published()
-        .annotate(changed_at=Greatest("updated_at", "publish_at"), next_live=_next_live())
+        .annotate(
+            changed_at=Greatest("updated_at", "publish_at"),
+            newest_id=newest_id,
+            next_live=_next_live(),
+        )
         .order_by("-changed_at", "-id")
-        .values_list("changed_at", "next_live")
+        .values_list("changed_at", "newest_id", "next_live")
         .first()
     )
     if newest is None:  # nothing live yet
-        newest = (None, Summit.objects.scheduled().aggregate(next=Min("publish_at"))["next"])
-    changed_at, next_live = newest
+        newest = (None, 0, Summit.objects.scheduled().aggregate(next=Min("publish_at"))["next"])
+    changed_at, newest_id, next_live = newest
     withdrawn = Withdrawal.objects.aggregate(latest=Max("withdrawn_at"))["latest"]
     moments = [moment for moment in (changed_at, withdrawn) if moment is not None]
     version = "-".join(
-        str(moment.timestamp()) if moment else "0" for moment in (changed_at, withdrawn)
+        [str(moment.timestamp()) if moment else "0" for moment in (changed_at, withdrawn)]
+        + [str(newest_id)]
     )
     return version, max(moments) if moments else None, next_live
 

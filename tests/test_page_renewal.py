@@ -777,26 +777,10 @@ OPERATIONS = {
     "translation scheduled, then time passes": Operation(
         translation_scheduled_then_time_passes,
         translation_offline_setup,
-        bug=(
-            "A translation going live at its publish_at (no write) leaves its original's API "
-            "answers stale: /api/v1/summits/<original>/ keeps its ETag (304 to the old one) and "
-            "its body without the translation in `translations`; /api/v1/summits/ gets a new "
-            "ETag but serves the original's entry from the per-summit cache, keyed by the "
-            "original's own changed_at, without it too. The reader page renews (its version is "
-            "the family's, with_family_changed_at); the API's is the summit's own."
-        ),
     ),
     "seed_bulk --summits 3": Operation(seed_bulk),
     "seed_demo beside newer summits": Operation(
         seed_demo,
-        bug=(
-            "seed_demo dates the demo summits' changes to their story (updated_at and "
-            "publish_at in June 2021). Beside summits changed since, the published set's "
-            "version (its newest change, its newest withdrawal) does not move: /summits/, "
-            "/summits/tracker/ and /api/v1/summits/ keep their ETags (304 to the old ones) and "
-            "serve their cached bodies without the demo summits until another write or the "
-            "cache timeout. The feed and the sitemap, uncached, list them."
-        ),
     ),
 }
 

@@ -27,8 +27,17 @@ def with_changed_at(summits):
 
 
 def summit_keys():
-    """Published summits with only what the list's order, filters and cache keys need."""
-    return with_changed_at(Summit.objects.published()).only("pk", "updated_at", "publish_at")
+    """Published summits with only what the list's order, filters and cache keys need.
+
+    A representation is cached under its translation family's newest change
+    (family_changed_at), not the summit's own: it lists the family's live translations, and
+    one going live on schedule changes that list with no write.
+    """
+    return (
+        with_changed_at(Summit.objects.published())
+        .with_family_changed_at()
+        .only("pk", "updated_at", "publish_at")
+    )
 
 
 def summits_for_partners():
@@ -82,13 +91,14 @@ def summits_for_partners():
 
 def summit_data(request, summits, context, *, generation) -> list[dict]:
     """The representations of `summits` (rows of summit_keys(), or anything with their `pk`
-    and `changed_at`), in their order, in the shared content's `generation`.
+    and `family_changed_at`), in their order, in the shared content's `generation`.
 
     A summit withdrawn since its row was read is left out.
     """
     keys = {
         summit.pk: (
-            f"summits:api:summit:{summit.pk}:{changed_at(summit)}:{generation}:{request.get_host()}"
+            f"summits:api:summit:{summit.pk}:{family_changed_at(summit)}:{generation}:"
+            f"{request.get_host()}"
         )
         for summit in summits
     }
@@ -104,8 +114,8 @@ def summit_data(request, summits, context, *, generation) -> list[dict]:
     return [found[key] for key in keys.values() if key in found]
 
 
-def changed_at(summit) -> float:
-    moment = summit.changed_at
+def family_changed_at(summit) -> float:
+    moment = summit.family_changed_at
     return moment if isinstance(moment, float) else moment.timestamp()
 
 

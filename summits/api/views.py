@@ -207,8 +207,8 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
 
         return representations.conditional_json(
             request,
-            f"{summit.pk}-{summit.changed_at}",
-            summit.changed_at,
+            f"{summit.pk}-{summit.family_changed_at}",
+            summit.family_changed_at,
             build,
             generation=held.generation,
             content_type=content_type,
