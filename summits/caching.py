@@ -34,42 +34,49 @@ WRITES_KEY = "summits:writes"
 PUBLISHED_KEY = "summits:version:published"
 
 
+def counter(key: str, value: int | None = None) -> int:
+    """The number at `key` (`value`: what a get_many of it read), started when absent.
+
+    Entries name the number they were stored under and hold only while it stays. A number
+    that starts anew must not meet one an entry still names: it starts from the clock, which
+    moves on much faster than any count of changes.
+    """
+    if value is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        value = cache.get(key) or time.time_ns()  # the cache away: a number nothing names
+    return value
+
+
+def move(key: str) -> None:
+    """Moves the number at `key` on, now and again when the transaction commits.
+
+    Twice, because a request between the two may read the database as it was before the
+    commit: what it stores then names the first move, not the second.
+    """
+    _advance(key)
+    transaction.on_commit(lambda: _advance(key), robust=True)
+
+
+def _advance(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # never set, evicted, or the cache is away
+        counter(key)
+
+
 def content_generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    return counter(GENERATION_KEY)
 
 
 def shared_content_changed() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # never set, or evicted: any new number renews the keys
-        cache.set(GENERATION_KEY, content_generation() + 1, timeout=None)
+    move(GENERATION_KEY)
     content_changed()
 
 
 def content_changed() -> None:
     """Call in every write that readers or partners could see: the versions the cache holds
-    stop counting, now and again once the transaction commits.
-
-    Twice, because a request between the two may read the database as it was before the
-    commit: what it stores then names the first move of the counter, not the second.
-    """
-    _move_writes()
-    transaction.on_commit(_move_writes, robust=True)
-
-
-def _move_writes() -> None:
-    try:
-        cache.incr(WRITES_KEY)
-    except ValueError:  # never set, evicted, or the cache is away
-        _start_writes()
-
-
-def _start_writes() -> int:
-    # A counter that starts anew must not meet a number an entry still names: it starts from
-    # the clock, which only moves forward.
-    writes = time.time_ns()
-    cache.set(WRITES_KEY, writes, timeout=None)
-    return writes
+    stop counting."""
+    move(WRITES_KEY)
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,6 @@ class SummitVersion(Held):
 
     pk: int
     language: str
-    changed_at: float
     family_changed_at: float
 
 
@@ -122,8 +128,8 @@ def versions(slug: str | None = None) -> Versions:
     keys = [WRITES_KEY, GENERATION_KEY, PUBLISHED_KEY if slug is None else summit_version_key(slug)]
     held = cache.get_many(keys)
     # Read before the database is: a write committed after this moves the counter past it.
-    writes = held.get(WRITES_KEY) or _start_writes()
-    generation = held.get(GENERATION_KEY) or content_generation()
+    writes = counter(WRITES_KEY, held.get(WRITES_KEY))
+    generation = counter(GENERATION_KEY, held.get(GENERATION_KEY))
     # The clock that decides visibility (querysets.is_published) decides expiry too.
     now = timezone.now().timestamp()
     if slug is None:
@@ -180,8 +186,8 @@ def _summit_version(slug, writes, now) -> SummitVersion | None:
         Summit.objects.published()
         .filter(slug=slug)
         .with_family_changed_at()
-        .annotate(changed_at=Greatest("updated_at", "publish_at"), next_live=_next_live())
-        .values("pk", "language", "changed_at", "family_changed_at", "next_live")
+        .annotate(next_live=_next_live())
+        .values("pk", "language", "family_changed_at", "next_live")
         .first()
     )
     if row is None:
@@ -191,7 +197,6 @@ def _summit_version(slug, writes, now) -> SummitVersion | None:
         expires=_expiry(now, row["next_live"]),
         pk=row["pk"],
         language=row["language"],
-        changed_at=row["changed_at"].timestamp(),
         family_changed_at=row["family_changed_at"].timestamp(),
     )
 

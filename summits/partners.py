@@ -58,10 +58,7 @@ def _key_record_key(prefix):
 def forget_key_records() -> None:
     """Call on every change of partner keys: no request is then authenticated from a cached
     record of before it (a revoked key is refused at once)."""
-    cache.set(KEYS_GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    transaction.on_commit(
-        lambda: cache.set(KEYS_GENERATION_KEY, secrets.token_hex(8), timeout=None), robust=True
-    )
+    caching.move(KEYS_GENERATION_KEY)
 
 
 class PartnerKeyQuerySet(models.QuerySet):
@@ -96,9 +93,10 @@ class PartnerKeyQuerySet(models.QuerySet):
         if not dot or not PREFIX.fullmatch(prefix):
             return None
         held = cache.get_many([KEYS_GENERATION_KEY, _key_record_key(prefix)])
-        generation = held.get(KEYS_GENERATION_KEY)
+        # Read before the database is: a change of a key after this moves it on.
+        generation = caching.counter(KEYS_GENERATION_KEY, held.get(KEYS_GENERATION_KEY))
         record = held.get(_key_record_key(prefix))
-        if generation is not None and record is not None and record[0] == generation:
+        if record is not None and record[0] == generation:
             partner_key = self.model(**record[1])
             partner_key.record_generation = generation
         else:
@@ -170,10 +168,6 @@ class PartnerKey(models.Model):
     def remember(self, generation) -> None:
         """Caches the record for the requests made with it, in the key records' `generation`
         (read before the record was: a change meanwhile has moved it on)."""
-        if generation is None:
-            generation = secrets.token_hex(8)
-            if not cache.add(KEYS_GENERATION_KEY, generation, timeout=None):
-                return  # someone else started one: the next request stores it
         self.record_generation = generation
         fields = {name: getattr(self, name) for name in KEY_RECORD_FIELDS}
         cache.set(_key_record_key(self.prefix), (generation, fields), KEY_RECORD_TIMEOUT)

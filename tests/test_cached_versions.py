@@ -34,24 +34,20 @@ def api_urls(summit):
     return [f"{API}{summit.slug}/", f"{API}?page_size=50", f"{API}{summit.slug}/annotations/"]
 
 
-def test_cached_reader_pages_and_their_304s_cost_no_query(client, django_assert_num_queries):
+@pytest.mark.parametrize(
+    ("client_fixture", "urls"), [("client", reader_urls), ("api", api_urls)], ids=["pages", "api"]
+)
+def test_cached_answers_and_their_304s_cost_no_query(
+    request, django_assert_num_queries, client_fixture, urls
+):
+    client = request.getfixturevalue(client_fixture)
     summit = annotated_summit()
-    first = {url: client.get(url) for url in reader_urls(summit)}
+    first = {url: client.get(url) for url in urls(summit)}
     with django_assert_num_queries(0):
         for url, response in first.items():
             again = client.get(url)
             assert again.status_code == 200 and again.content == response.content
             assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
-
-
-def test_cached_api_answers_and_their_304s_cost_no_query(api, django_assert_num_queries):
-    summit = annotated_summit()
-    first = {url: api.get(url) for url in api_urls(summit)}
-    with django_assert_num_queries(0):
-        for url, response in first.items():
-            again = api.get(url)
-            assert again.status_code == 200 and again.content == response.content
-            assert api.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
 def test_a_key_revoked_while_its_record_is_cached_is_refused_at_once(api, partner_key):

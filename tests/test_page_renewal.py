@@ -73,33 +73,25 @@ class Shows:
     surface: str
     texts: tuple[str, ...]
     renewed: bool = True
+    shown = True  # Lacks: without any of them
 
     def failures(self, world) -> list[str]:
         now = world.fetch(self.surface)
         if now.status != 200:
             return [f"{self.surface}: {now.status}, not 200"]
+        wrong = "is not shown" if self.shown else "is still shown"
         problems = [
-            f"{self.surface}: {text!r} is not shown" for text in self.texts if text not in now.body
+            f"{self.surface}: {text!r} {wrong}"
+            for text in self.texts
+            if (text in now.body) != self.shown
         ]
         return problems + (world.renewal_failures(self.surface, now) if self.renewed else [])
 
 
-@dataclass(frozen=True)
-class Lacks:
+class Lacks(Shows):
     """The surface answers 200 without any of the texts; renewed: as for Shows."""
 
-    surface: str
-    texts: tuple[str, ...]
-    renewed: bool = True
-
-    def failures(self, world) -> list[str]:
-        now = world.fetch(self.surface)
-        if now.status != 200:
-            return [f"{self.surface}: {now.status}, not 200"]
-        problems = [
-            f"{self.surface}: {text!r} is still shown" for text in self.texts if text in now.body
-        ]
-        return problems + (world.renewal_failures(self.surface, now) if self.renewed else [])
+    shown = False
 
 
 @dataclass(frozen=True)
