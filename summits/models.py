@@ -123,6 +123,10 @@ class Summit(models.Model):
     # the article with its passages highlighted, and the text that search looks through.
     body_html = models.TextField(editable=False, blank=True)
     search_document = models.TextField(editable=False, blank=True)
+    # The page's other parts that depend only on the content (summits.rendering.PageParts):
+    # the notes with their stances and timelines, the participants, the structured data.
+    # Empty until rendered, and emptied when a participant or topic it names changes.
+    page_parts = models.JSONField(null=True, blank=True, editable=False)
     # Filled on PostgreSQL only (full-text search in the summit's language; GIN-indexed).
     search_vector = SearchVectorField(null=True, editable=False)
     language = models.CharField(_("language"), max_length=7, choices=language_choices)

@@ -310,7 +310,7 @@ def before_summits_delete(summits) -> None:
 
 def mark_summits_showing(shown) -> int:
     """Moves updated_at of the summits that show `shown` (a participant or a topic), so that
-    partners polling with updated_since fetch them again. Call it on a change of `shown`,
+    partners polling with updated_since fetch them again, and empties their page parts. Call it on a change of `shown`,
     and before deleting it."""
     from .models import Participant, Summit, Topic
 
@@ -322,4 +322,7 @@ def mark_summits_showing(shown) -> int:
         raise TypeError(f"Summits do not show {type(shown).__name__} objects.")
     summit_ids = Summit.objects.filter(showing).values("pk")
     caching.content_changed()
-    return Summit.objects.filter(pk__in=summit_ids).update(updated_at=timezone.now())
+    # Their stored page parts name it: the next reader's request renders them again.
+    return Summit.objects.filter(pk__in=summit_ids).update(
+        updated_at=timezone.now(), page_parts=None
+    )

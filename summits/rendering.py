@@ -1,9 +1,28 @@
-"""The annotated article: pure functions shared by the stored rendering and the live preview."""
+"""The annotated article and the page's other parts: pure functions shared by the stored
+rendering (on save) and the previews (on request)."""
 
+import functools
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from . import annotate
+from . import annotate, seo
+from .choices import ItemKind
+
+PAGE_TEMPLATE = "summits/summit_detail.html"
+# The templates the stored parts are rendered from; a change of any (a release, a host's
+# override) makes every stored part out of date, and it is rendered again when next shown.
+PART_TEMPLATES = (
+    PAGE_TEMPLATE,
+    "summits/includes/item.html",
+    "summits/includes/status_badge.html",
+)
+PART_NAMES = ("participants", "legend", "notes")
 
 
 def annotated_body(summit, items) -> str:
@@ -37,3 +56,75 @@ def passage_highlight(item) -> annotate.Highlight:
             label=item.reference_label,
         ),
     )
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """What an article page shows that depends only on the summit's content, rendered in its
+    language: the participants line, the legend, the notes (agreements, disputes with their
+    stances and timelines, corrections) and the structured data without its addresses."""
+
+    participants: SafeString
+    legend: SafeString
+    notes: SafeString
+    json_ld: dict
+
+    def stored(self) -> dict:
+        return {"format": parts_format(), **asdict(self)}
+
+    @classmethod
+    def from_stored(cls, stored) -> "PageParts | None":
+        """The parts a summit row holds; None if it holds none, or parts of other templates."""
+        if not stored or stored.get("format") != parts_format():
+            return None
+        return cls(
+            **{name: mark_safe(stored[name]) for name in PART_NAMES},
+            json_ld=stored["json_ld"],
+        )
+
+
+def page_parts(summit) -> PageParts:
+    """Renders the parts from the summit's loaded relations (Summit.objects.with_page_data(),
+    or the live preview's unsaved summit with its relations in memory)."""
+    speak_summit_language(summit)
+    items = summit.items.all()
+    context = {
+        "summit": summit,
+        "agreements": [item for item in items if item.kind == ItemKind.AGREEMENT],
+        "disputes": [item for item in items if item.kind == ItemKind.DISPUTE],
+    }
+    with translation.override(summit.language):
+        rendered = {
+            name: mark_safe(render_to_string(f"{PAGE_TEMPLATE}#{name}", context).strip())
+            for name in PART_NAMES
+        }
+        return PageParts(**rendered, json_ld=seo.news_article(summit))
+
+
+def speak_summit_language(summit):
+    """Gives the participants and topics the page shows their names in the summit's language.
+
+    django-parler binds an object to the language active when it was loaded, here the
+    reader's; the article's language is what the page speaks. Names not translated into it
+    fall back to the default language's.
+    """
+    language = summit.language
+    for participant in summit.participants.all():
+        participant.set_current_language(language)
+    for item in summit.items.all():
+        if item.topic is not None:
+            item.topic.set_current_language(language)
+        for stance in item.stances.all():
+            stance.participant.set_current_language(language)
+
+
+@functools.cache
+def parts_format() -> str:
+    """A fingerprint of what the parts are rendered with: the templates as the project resolves
+    them, and the plugin's message catalogs (the labels the parts speak)."""
+    fingerprint = hashlib.sha256()
+    for name in PART_TEMPLATES:
+        fingerprint.update(get_template(name).template.source.encode())
+    for catalog in sorted((Path(__file__).parent / "locale").glob("*/LC_MESSAGES/django.mo")):
+        fingerprint.update(catalog.read_bytes())
+    return fingerprint.hexdigest()[:16]

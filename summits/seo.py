@@ -3,7 +3,9 @@
 from . import conf
 
 
-def news_article(summit, canonical_url, image_url=None):
+def news_article(summit):
+    """The article's structured data, without its addresses (with_addresses() adds them):
+    what depends only on the summit's content, rendered on save with the page's other parts."""
     place = {"@type": "Place", "name": summit.venue or summit.city}
     address = {
         key: value
@@ -33,8 +35,6 @@ def news_article(summit, canonical_url, image_url=None):
         "headline": summit.title,
         "description": summit.teaser,
         "inLanguage": summit.language,
-        "mainEntityOfPage": canonical_url,
-        "url": canonical_url,
         "datePublished": (summit.first_published_at or summit.publish_at).isoformat()
         if (summit.first_published_at or summit.publish_at)
         else None,
@@ -45,6 +45,12 @@ def news_article(summit, canonical_url, image_url=None):
     }
     if summit.credit_line:
         article["creditText"] = summit.credit_line
-    if image_url:
-        article["image"] = [image_url]
     return {key: value for key, value in article.items() if value is not None}
+
+
+def with_addresses(article, canonical_url, image_url=None):
+    """The structured data with the page's absolute addresses, which depend on the request."""
+    addressed = {**article, "mainEntityOfPage": canonical_url, "url": canonical_url}
+    if image_url:
+        addressed["image"] = [image_url]
+    return addressed

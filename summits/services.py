@@ -184,7 +184,9 @@ class SummitChange:
         summit = self.summit
         partners.summit_changed(summit, self.before, at=changed_at)
         report = reanchor_summit(summit, edited_by=self.user, changed_at=changed_at)
-        summit.refresh_from_db(fields=["version", "updated_at", "body_html", "search_document"])
+        summit.refresh_from_db(
+            fields=["version", "updated_at", "body_html", "search_document", "page_parts"]
+        )
         return report
 
 
@@ -244,7 +246,8 @@ def render_summit(
     changed_at=None,
     announce=True,
 ) -> None:
-    """Stores the summit's annotated article and search text, moves its version forward and
+    """Stores the summit's annotated article, its page's other parts (rendering.PageParts) and
+    its search text, moves its version forward and
     marks it changed: its cached pages and API entries renew, partners fetch it again.
 
     `announce=False` leaves telling the cache (caching.content_changed()) to a loader that
@@ -257,10 +260,16 @@ def render_summit(
         [summit.title, summit.teaser, summit.body_text]
         + [part for item in items for part in (item.title, strip_tags(item.summary), item.quote)]
     )
+    summit.updated_at = changed_at or timezone.now()
+    # Loaded afresh: a form's summit may hold relations prefetched before it saved them.
+    shown = Summit.objects.with_page_data().get(pk=summit.pk)
+    shown.updated_at = summit.updated_at
+    summit.page_parts = rendering.page_parts(shown).stored()
     changes = {
         "body_html": summit.body_html,
         "search_document": summit.search_document,
-        "updated_at": changed_at or timezone.now(),
+        "page_parts": summit.page_parts,
+        "updated_at": summit.updated_at,
         "version": F("version") + 1,
     }
     if edited_by is not None:

@@ -1,7 +1,7 @@
 """Reader pages, previews and operational endpoints of the summits plugin."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -9,10 +9,11 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import caching, conf, previews, seo
+from . import caching, conf, previews, rendering, seo
 from .choices import AgreementStatus, ItemKind
 from .filters import SummitFilter, TrackerFilter
 from .models import Item, Summit
+from .querysets import PAGE_RELATIONS
 
 TRACKER_PAGE_SIZE = 50
 
@@ -60,50 +61,53 @@ def summit_detail(request, slug):
 
 
 def render_live_summit_page(request, pk):
-    summit = Summit.objects.for_readers().filter(pk=pk).first()
+    summit = (
+        Summit.objects.published()
+        .defer("body", "body_text", "search_document", "search_vector")
+        .filter(pk=pk)
+        .first()
+    )
     if summit is None:  # withdrawn since its version was read
         raise Http404
-    return render_summit_page(request, summit)
+    parts = rendering.PageParts.from_stored(summit.page_parts)
+    if parts is None:
+        parts = store_page_parts(summit)
+    return render_summit_page(request, summit, parts)
 
 
-def render_summit_page(request, summit, *, preview=False):
-    """The article page in the summit's own language; the same templates serve previews."""
-    speak_summit_language(summit)
+def store_page_parts(summit):
+    """Renders the parts of a summit that holds none (a participant or topic it names changed,
+    or the templates did) and stores them, unless the summit changed meanwhile."""
+    prefetch_related_objects([summit], *PAGE_RELATIONS)
+    parts = rendering.page_parts(summit)
+    Summit.objects.filter(
+        pk=summit.pk, version=summit.version, updated_at=summit.updated_at
+    ).update(page_parts=parts.stored())
+    return parts
+
+
+def render_summit_page(request, summit, parts=None, *, preview=False):
+    """The article page in the summit's own language; the same templates serve previews.
+
+    `parts` are the stored parts of a live summit; a preview renders them from the summit's
+    loaded relations."""
+    if parts is None:
+        parts = rendering.page_parts(summit)
     canonical_url = request.build_absolute_uri(summit.get_absolute_url())
     image_url = request.build_absolute_uri(summit.lead_image.url) if summit.lead_image else None
     with translation.override(summit.language):
         return render_to_string(
-            "summits/summit_detail.html",
+            rendering.PAGE_TEMPLATE,
             {
                 "summit": summit,
-                "json_ld": seo.news_article(summit, canonical_url, image_url),
-                "agreements": [
-                    item for item in summit.items.all() if item.kind == ItemKind.AGREEMENT
-                ],
-                "disputes": [item for item in summit.items.all() if item.kind == ItemKind.DISPUTE],
+                "parts": parts,
+                "json_ld": seo.with_addresses(parts.json_ld, canonical_url, image_url),
                 "translations": summit_translations(summit),
                 "canonical_url": canonical_url,
                 "preview": preview,
             },
             request=request,
         )
-
-
-def speak_summit_language(summit):
-    """Gives the participants and topics the page shows their names in the summit's language.
-
-    django-parler binds an object to the language active when it was loaded, here the
-    reader's; the article's language is what the page speaks. Names not translated into it
-    fall back to the default language's.
-    """
-    language = summit.language
-    for participant in summit.participants.all():
-        participant.set_current_language(language)
-    for item in summit.items.all():
-        if item.topic is not None:
-            item.topic.set_current_language(language)
-        for stance in item.stances.all():
-            stance.participant.set_current_language(language)
 
 
 def summit_translations(summit):

@@ -119,6 +119,7 @@ class DisputeFactory(ItemFactory):
 class StanceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Stance
+        skip_postgeneration_save = True
 
     item = factory.SubFactory(DisputeFactory)
     participant = factory.SubFactory(ParticipantFactory)
@@ -126,10 +127,17 @@ class StanceFactory(factory.django.DjangoModelFactory):
     quote = "We will not be lectured."
     source_name = "Press conference"
 
+    @factory.post_generation
+    def rendered(self, create, extracted, **kwargs):
+        # As an editor's save of the item's row renders its summit's page parts.
+        if create:
+            services.render_summit(self.item.summit)
+
 
 class ItemUpdateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ItemUpdate
+        skip_postgeneration_save = True
 
     item = factory.SubFactory(ItemFactory)
     date = datetime.date(2021, 7, 28)
@@ -137,13 +145,24 @@ class ItemUpdateFactory(factory.django.DjangoModelFactory):
     note = "<p>The first round of talks took place.</p>"
     source_name = "Foreign ministry"
 
+    @factory.post_generation
+    def rendered(self, create, extracted, **kwargs):
+        if create:
+            services.render_summit(self.item.summit)
+
 
 class CorrectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Correction
+        skip_postgeneration_save = True
 
     summit = factory.SubFactory(SummitFactory)
     text = "An earlier version gave the wrong venue."
+
+    @factory.post_generation
+    def rendered(self, create, extracted, **kwargs):
+        if create:
+            services.render_summit(self.summit)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
