@@ -127,6 +127,8 @@ class Summit(models.Model):
     # the notes with their stances and timelines, the participants, the structured data.
     # Empty until rendered, and emptied when a participant or topic it names changes.
     page_parts = models.JSONField(null=True, blank=True, editable=False)
+    # Its card in the list, in each of the site's languages (rendering.card_parts).
+    card_parts = models.JSONField(null=True, blank=True, editable=False)
     # Filled on PostgreSQL only (full-text search in the summit's language; GIN-indexed).
     search_vector = SearchVectorField(null=True, editable=False)
     language = models.CharField(_("language"), max_length=7, choices=language_choices)

@@ -324,5 +324,5 @@ def mark_summits_showing(shown) -> int:
     caching.content_changed()
     # Their stored page parts name it: the next reader's request renders them again.
     return Summit.objects.filter(pk__in=summit_ids).update(
-        updated_at=timezone.now(), page_parts=None
+        updated_at=timezone.now(), page_parts=None, card_parts=None
     )

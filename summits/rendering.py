@@ -6,19 +6,22 @@ import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from . import annotate, seo
-from .choices import ItemKind
+from .choices import AgreementStatus, ItemKind
 
 PAGE_TEMPLATE = "summits/summit_detail.html"
+CARD_TEMPLATE = "summits/includes/summit_card.html"
 # The templates the stored parts are rendered from; a change of any (a release, a host's
 # override) makes every stored part out of date, and it is rendered again when next shown.
 PART_TEMPLATES = (
     PAGE_TEMPLATE,
+    CARD_TEMPLATE,
     "summits/includes/item.html",
     "summits/includes/status_badge.html",
 )
@@ -99,6 +102,31 @@ def page_parts(summit) -> PageParts:
             for name in PART_NAMES
         }
         return PageParts(**rendered, json_ld=seo.news_article(summit))
+
+
+def card_parts(summit) -> dict:
+    """The summit's card in the list, in each language the list is read in (the labels and
+    the participants' names are the reader's), from its loaded relations, as stored."""
+    agreements = [item for item in summit.items.all() if item.kind == ItemKind.AGREEMENT]
+    summit.agreement_count = len(agreements)
+    summit.dispute_count = len(summit.items.all()) - len(agreements)
+    summit.fulfilled_count = sum(item.status == AgreementStatus.FULFILLED for item in agreements)
+    summit.broken_count = sum(item.status == AgreementStatus.BROKEN for item in agreements)
+    cards = {"format": parts_format()}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for participant in summit.participants.all():
+                participant.set_current_language(language)
+            cards[language] = render_to_string(CARD_TEMPLATE, {"summit": summit}).strip()
+    return cards
+
+
+def stored_card(stored) -> SafeString | None:
+    """The card a summit row holds in the active language; None if none, or of other templates."""
+    if not stored or stored.get("format") != parts_format():
+        return None
+    card = stored.get(translation.get_language())
+    return None if card is None else mark_safe(card)
 
 
 def speak_summit_language(summit):

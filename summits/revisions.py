@@ -17,7 +17,9 @@ from .models import (
 
 # items_with_rows: the items, loaded with the rows each of them follows, in three queries.
 # The stored page parts are rendered again on a restore, never restored.
-reversion.register(Summit, follow=["items_with_rows", "corrections"], exclude=["page_parts"])
+reversion.register(
+    Summit, follow=["items_with_rows", "corrections"], exclude=["page_parts", "card_parts"]
+)
 for item_model in (Item, Agreement, Dispute):
     reversion.register(item_model, follow=["stances", "updates"])
 for model in (Stance, ItemUpdate, Correction):

@@ -185,7 +185,14 @@ class SummitChange:
         partners.summit_changed(summit, self.before, at=changed_at)
         report = reanchor_summit(summit, edited_by=self.user, changed_at=changed_at)
         summit.refresh_from_db(
-            fields=["version", "updated_at", "body_html", "search_document", "page_parts"]
+            fields=[
+                "version",
+                "updated_at",
+                "body_html",
+                "search_document",
+                "page_parts",
+                "card_parts",
+            ]
         )
         return report
 
@@ -265,10 +272,12 @@ def render_summit(
     shown = Summit.objects.with_page_data().get(pk=summit.pk)
     shown.updated_at = summit.updated_at
     summit.page_parts = rendering.page_parts(shown).stored()
+    summit.card_parts = rendering.card_parts(shown)
     changes = {
         "body_html": summit.body_html,
         "search_document": summit.search_document,
         "page_parts": summit.page_parts,
+        "card_parts": summit.card_parts,
         "updated_at": summit.updated_at,
         "version": F("version") + 1,
     }

@@ -23,23 +23,38 @@ def summit_list(request):
     def render_html(params):
         filterset = SummitFilter(
             params,
-            queryset=Summit.objects.published()
-            .with_item_counts()
-            .defer("body", "body_text", "body_html", "search_document", "search_vector")
-            .prefetch_related("participants__translations"),
+            queryset=Summit.objects.published().only(
+                "slug", "language", "updated_at", "version", "card_parts"
+            ),
         )
         paginator = Paginator(filterset.qs.order_by("-start_date", "-id"), conf.get("PAGE_SIZE"))
+        page = paginator.get_page(params.get("page"))
         query = params.copy()
         query.pop("page", None)
         context = {
             "filter": filterset,
-            "page": paginator.get_page(params.get("page")),
+            "page": page,
+            "cards": summit_cards(page.object_list),
             "querystring": query.urlencode(),
         }
         return render_to_string("summits/summit_list.html", context, request=request)
 
     query = caching.understood_query(request, [*SummitFilter.base_filters, "page"])
     return caching.published_set_page(request, render_html, query=query)
+
+
+def summit_cards(summits):
+    """The stored cards of the summits, in the reader's language; those holding none (a
+    participant they name changed, or the templates did) are rendered and stored again."""
+    cards = {summit.pk: rendering.stored_card(summit.card_parts) for summit in summits}
+    missing = [summit for summit in summits if cards[summit.pk] is None]
+    if missing:
+        prefetch_related_objects(missing, "participants__translations", "items")
+        for summit in missing:
+            summit.card_parts = rendering.card_parts(summit)
+            store_unless_changed(summit, card_parts=summit.card_parts)
+            cards[summit.pk] = rendering.stored_card(summit.card_parts)
+    return [cards[summit.pk] for summit in summits]
 
 
 @require_safe
@@ -80,10 +95,16 @@ def store_page_parts(summit):
     or the templates did) and stores them, unless the summit changed meanwhile."""
     prefetch_related_objects([summit], *PAGE_RELATIONS)
     parts = rendering.page_parts(summit)
+    store_unless_changed(summit, page_parts=parts.stored())
+    return parts
+
+
+def store_unless_changed(summit, **parts):
+    """Stores parts rendered for a request, unless the summit changed since it was read: then
+    what changed it stored newer parts, or emptied them for the next request."""
     Summit.objects.filter(
         pk=summit.pk, version=summit.version, updated_at=summit.updated_at
-    ).update(page_parts=parts.stored())
-    return parts
+    ).update(**parts)
 
 
 def render_summit_page(request, summit, parts=None, *, preview=False):

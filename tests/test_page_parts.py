@@ -4,6 +4,7 @@ summit: a reader's request assembles them instead of loading items, stances and 
 import pytest
 import reversion
 from django.core.cache import cache
+from django.urls import reverse
 from reversion.models import Version
 
 from summits import partners, rendering, services, views
@@ -126,3 +127,46 @@ def test_revisions_do_not_hold_the_parts_a_restore_renders_again():
         services.save_summit(summit)
     version = Version.objects.get_for_object(summit).get()
     assert "page_parts" not in version.field_dict
+
+
+def list_page(client, **headers):
+    cache.clear()
+    return client.get(reverse("summits:list"), headers=headers).content.decode()
+
+
+def test_a_save_stores_the_card_in_each_language_of_the_site(client):
+    summit, leader = live_summit()
+    leader.create_translation("de", name="Anführerin A")
+    services.render_summit(summit)
+
+    cards = Summit.objects.get(pk=summit.pk).card_parts
+    assert set(cards) == {"format", "de", "en"}
+    assert "Leader A" in cards["en"] and "1 dispute" in cards["en"]
+    assert "Anführerin A" in cards["de"] and "1 Streitpunkt" in cards["de"]
+    assert "Anführerin A" in list_page(client, accept_language="de")
+    assert "Leader A" in list_page(client, accept_language="en")
+
+
+def test_renaming_a_participant_renders_the_cards_naming_them_again(client):
+    summit, leader = live_summit()
+    leader.set_current_language("en")
+    leader.name = "Leader B"
+    leader.save()
+    partners.mark_summits_showing(leader)
+
+    assert Summit.objects.get(pk=summit.pk).card_parts is None
+    assert "Leader B" in list_page(client)
+    assert "Leader B" in Summit.objects.get(pk=summit.pk).card_parts["de"]
+
+
+def test_cards_of_other_templates_are_rendered_again(client):
+    summit, _leader = live_summit()
+    stored = Summit.objects.get(pk=summit.pk).card_parts
+    Summit.objects.filter(pk=summit.pk).update(
+        card_parts={**stored, "format": "older", "en": "<p>Older card</p>"}
+    )
+
+    response = list_page(client)
+
+    assert "Older card" not in response and summit.title in response
+    assert Summit.objects.get(pk=summit.pk).card_parts == stored
