@@ -252,13 +252,16 @@ def render_summit(
     edited_by=None,
     changed_at=None,
     announce=True,
+    parts=True,
 ) -> None:
-    """Stores the summit's annotated article, its page's other parts (rendering.PageParts) and
-    its search text, moves its version forward and
-    marks it changed: its cached pages and API entries renew, partners fetch it again.
+    """Stores the summit's annotated article, its page's other parts and list cards
+    (rendering.page_parts, rendering.card_parts) and its search text, moves its version
+    forward and marks it changed: its cached pages and API entries renew, partners fetch it
+    again.
 
-    `announce=False` leaves telling the cache (caching.content_changed()) to a loader that
-    renders many summits and tells it once.
+    For a loader that renders many summits: `announce=False` leaves telling the cache
+    (caching.content_changed()) to it, to tell once; `parts=False` leaves the page parts and
+    cards empty, for the first reader's request to render and store.
     """
     if items is None:
         items = list(summit.items.select_related("topic").order_by("kind", "position"))
@@ -268,11 +271,13 @@ def render_summit(
         + [part for item in items for part in (item.title, strip_tags(item.summary), item.quote)]
     )
     summit.updated_at = changed_at or timezone.now()
-    # Loaded afresh: a form's summit may hold relations prefetched before it saved them.
-    shown = Summit.objects.with_page_data().get(pk=summit.pk)
-    shown.updated_at = summit.updated_at
-    summit.page_parts = rendering.page_parts(shown).stored()
-    summit.card_parts = rendering.card_parts(shown)
+    summit.page_parts = summit.card_parts = None
+    if parts:
+        # Loaded afresh: a form's summit may hold relations prefetched before it saved them.
+        shown = Summit.objects.with_page_data().get(pk=summit.pk)
+        shown.updated_at = summit.updated_at
+        summit.page_parts = rendering.page_parts(shown).stored()
+        summit.card_parts = rendering.card_parts(shown)
     changes = {
         "body_html": summit.body_html,
         "search_document": summit.search_document,

@@ -106,6 +106,21 @@ def test_body_html_marks_each_items_passage(seeded):
         assert summit.search_document.startswith(summit.title)
 
 
+def test_the_first_request_renders_and_stores_a_loaded_summits_page_parts(seeded, client):
+    _, summits = seeded
+    summit = summits[0]
+    assert (summit.page_parts, summit.card_parts) == (None, None)  # most are never read
+
+    page = client.get(summit.get_absolute_url()).content.decode()
+    listed = client.get("/summits/").context["page"].object_list
+
+    summit.refresh_from_db()
+    assert summit.items.all()[0].title in summit.page_parts["notes"]
+    assert escape(summit.items.all()[0].title) in page
+    for shown in Summit.objects.filter(pk__in=[listed_summit.pk for listed_summit in listed]):
+        assert escape(shown.title) in shown.card_parts["en"]
+
+
 def test_an_item_title_word_finds_its_summit(seeded, client):
     _, summits = seeded
     summit = summits[0]

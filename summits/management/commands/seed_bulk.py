@@ -1175,7 +1175,8 @@ def store(drafts: list[SummitDraft]) -> Counter:
 
     The article's highlights link to the items by id, so they are rendered once the items are
     in; services.render_summit() renders and stores them, with the search text (and the
-    search vector on PostgreSQL), exactly as an editor's save does.
+    search vector on PostgreSQL), as an editor's save does. The page parts and list cards are
+    left to the first request that shows them.
     """
     summits = Summit.objects.bulk_create([draft.summit for draft in drafts])
     participant_rows = [
@@ -1217,6 +1218,7 @@ def store(drafts: list[SummitDraft]) -> Counter:
                 key=lambda item: (item.kind, item.position),
             ),
             announce=False,
+            parts=False,  # rendered by the first request for each: most are never read
         )
     caching.content_changed()
     return Counter(
