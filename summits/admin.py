@@ -31,7 +31,6 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from . import (
-    caching,
     compare,
     conf,
     partners,
@@ -172,14 +171,19 @@ class SharedContentAdmin(CompareVersionAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        caching.shared_content_changed()
-        if change:
+        if change:  # a new one is on no page yet
             partners.mark_summits_showing(obj)
 
     def delete_model(self, request, obj):
         partners.mark_summits_showing(obj)
         super().delete_model(request, obj)
-        caching.shared_content_changed()
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        # The changelist's "delete selected": each one off every page that shows it.
+        for obj in queryset:
+            partners.mark_summits_showing(obj)
+        super().delete_queryset(request, queryset)
 
 
 class TranslatedContentAdmin(TranslatableAdmin, SharedContentAdmin):

@@ -3,8 +3,9 @@
 A page's body is cached under its ETag, built from versions of what it shows: the newest
 change of a live summit of its translation family for an article page, the newest change of the
 published set as a whole for the list, the tracker and the API's pages (edits, publications,
-withdrawals), and a generation number for content shared by many summits (participants,
-topics). The database defines those versions; the cache holds them (`versions()`), so a cached
+withdrawals). A change of content shared by many summits (a participant's or a topic's name)
+moves the version of every summit showing it (partners.mark_summits_showing), so it moves
+these versions too. The database defines those versions; the cache holds them (`versions()`), so a cached
 page, a cached API body and a 304 cost no SQL.
 
 The cache vouches for a version until one of three things: a write (every write path calls
@@ -29,7 +30,6 @@ from django.utils.translation import get_language
 
 from . import conf
 
-GENERATION_KEY = "summits:generation"
 WRITES_KEY = "summits:writes"
 PUBLISHED_KEY = "summits:version:published"
 
@@ -62,15 +62,6 @@ def _advance(key: str) -> None:
         cache.incr(key)
     except ValueError:  # never set, evicted, or the cache is away
         counter(key)
-
-
-def content_generation() -> int:
-    return counter(GENERATION_KEY)
-
-
-def shared_content_changed() -> None:
-    move(GENERATION_KEY)
-    content_changed()
 
 
 def content_changed() -> None:
@@ -109,7 +100,6 @@ class SummitVersion(Held):
 
 @dataclass(frozen=True)
 class Versions:
-    generation: int
     published: PublishedVersion | None = None
     summit: SummitVersion | None = None
 
@@ -125,11 +115,10 @@ def versions(slug: str | None = None) -> Versions:
     Without `slug`, the published set's (`published`); with it, that summit's (`summit`, None
     when no live summit has the slug).
     """
-    keys = [WRITES_KEY, GENERATION_KEY, PUBLISHED_KEY if slug is None else summit_version_key(slug)]
+    keys = [WRITES_KEY, PUBLISHED_KEY if slug is None else summit_version_key(slug)]
     held = cache.get_many(keys)
     # Read before the database is: a write committed after this moves the counter past it.
     writes = counter(WRITES_KEY, held.get(WRITES_KEY))
-    generation = counter(GENERATION_KEY, held.get(GENERATION_KEY))
     # The clock that decides visibility (querysets.is_published) decides expiry too.
     now = timezone.now().timestamp()
     if slug is None:
@@ -137,13 +126,13 @@ def versions(slug: str | None = None) -> Versions:
         if published is None:
             published = _published_version(writes, now)
             cache.set(PUBLISHED_KEY, asdict(published), conf.get("VERSION_TIMEOUT"))
-        return Versions(generation, published=published)
+        return Versions(published=published)
     summit = _held(SummitVersion, held.get(summit_version_key(slug)), writes, now)
     if summit is None:
         summit = _summit_version(slug, writes, now)
         if summit is not None:
             cache.set(summit_version_key(slug), asdict(summit), conf.get("VERSION_TIMEOUT"))
-    return Versions(generation, summit=summit)
+    return Versions(summit=summit)
 
 
 def _held(kind, entry, writes, now):
@@ -212,7 +201,7 @@ def understood_query(request, names) -> QueryDict:
     return query
 
 
-def page_etag(request, version: str, generation: int, query: QueryDict | None = None) -> str:
+def page_etag(request, version: str, query: QueryDict | None = None) -> str:
     """An ETag for the page at this address in this version of its content and language.
 
     `query`: the parameters the page understands (understood_query()); None takes the whole
@@ -222,7 +211,6 @@ def page_etag(request, version: str, generation: int, query: QueryDict | None = 
     parts = "|".join(
         [
             version,
-            str(generation),
             get_language() or "",
             request.get_host(),
             address,
@@ -268,15 +256,14 @@ def published_version():
 
 
 def conditional_response(
-    request, version, last_modified, render, *, generation, kind, content_type=None, query=None
+    request, version, last_modified, render, *, kind, content_type=None, query=None
 ):
     """A 304 when the client has this version, else the body from the cache or `render()`.
 
-    The body is cached under its ETag, which changes with the version (and the shared content's
-    `generation`): nothing stale is served and nothing needs purging. `last_modified`: a POSIX
+    The body is cached under its ETag, which changes with the version: nothing stale is served and nothing needs purging. `last_modified`: a POSIX
     timestamp or None. `kind` keeps pages and API bodies apart in the cache.
     """
-    etag = page_etag(request, version, generation, query)
+    etag = page_etag(request, version, query)
     timestamp = int(last_modified) if last_modified is not None else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
@@ -292,9 +279,7 @@ def conditional_response(
     return response
 
 
-def conditional_page(
-    request, version, last_modified, render_html, *, generation, query, language=None
-):
+def conditional_page(request, version, last_modified, render_html, *, query, language=None):
     """A reader page: a 304 when the client has this version, else from the cache or
     `render_html(query)`, from the parameters it understands; shared caches may keep it for a
     minute."""
@@ -303,7 +288,6 @@ def conditional_page(
         version,
         last_modified,
         lambda: render_html(query),
-        generation=generation,
         kind="page",
         query=query,
     )
@@ -322,6 +306,5 @@ def published_set_page(request, render_html, *, query):
         held.published.token,
         held.published.last_modified,
         render_html,
-        generation=held.generation,
         query=query,
     )

@@ -69,7 +69,6 @@ def summit_detail(request, slug):
         f"{summit.pk}-{summit.family_changed_at}",
         summit.family_changed_at,
         lambda _params: render_live_summit_page(request, summit.pk),
-        generation=held.generation,
         query=QueryDict(),  # the page takes no parameters
         language=summit.language,
     )

@@ -50,6 +50,20 @@ def test_cached_answers_and_their_304s_cost_no_query(
             assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
+@pytest.mark.parametrize(
+    ("client_fixture", "urls"), [("client", reader_urls), ("api", api_urls)], ids=["pages", "api"]
+)
+def test_an_empty_cache_gives_the_etags_it_gave_before(request, client_fixture, urls):
+    # As another app server's own local-memory cache does, or one Redis lost: the ETag says
+    # what the content is, not which cache filled it, so a client's copy stays good.
+    client = request.getfixturevalue(client_fixture)
+    summit = annotated_summit()
+    first = {url: client.get(url)["ETag"] for url in urls(summit)}
+    for url, etag in first.items():
+        cache.clear()
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304, url
+
+
 def test_a_key_revoked_while_its_record_is_cached_is_refused_at_once(api, partner_key):
     summit = annotated_summit()
     assert api.get(f"{API}{summit.slug}/").status_code == 200

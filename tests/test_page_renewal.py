@@ -660,6 +660,13 @@ def participant_deleted(world):
     world.check(lacks(surfaces, "Leader Beta"), shows(["article", "list"], "Leader Alpha"))
 
 
+def participants_deleted_selected(world):
+    data = {"action": "delete_selected", "_selected_action": [world.beta.pk], "post": "yes"}
+    submitted(world.editor.post(reverse("admin:summits_participant_changelist"), data, follow=True))
+    surfaces = ["article", "list", "filtered", "tracker", "api_detail", "api_list"]
+    world.check(lacks(surfaces, "Leader Beta"), shows(["article", "list"], "Leader Alpha"))
+
+
 def unlinked_setup(world):
     press(world, world.translation, "_publish_changes", original="")
 
@@ -764,6 +771,7 @@ OPERATIONS = {
     "participant renamed": Operation(participant_renamed),
     "topic renamed": Operation(topic_renamed),
     "participant deleted": Operation(participant_deleted),
+    "participants changelist: delete selected": Operation(participants_deleted_selected),
     "translation linked": Operation(translation_linked, unlinked_setup),
     "translation unlinked": Operation(translation_unlinked),
     "translation scheduled, then time passes": Operation(

@@ -89,16 +89,15 @@ def summits_for_partners():
     )
 
 
-def summit_data(request, summits, context, *, generation) -> list[dict]:
+def summit_data(request, summits, context) -> list[dict]:
     """The representations of `summits` (rows of summit_keys(), or anything with their `pk`
-    and `family_changed_at`), in their order, in the shared content's `generation`.
+    and `family_changed_at`), in their order.
 
     A summit withdrawn since its row was read is left out.
     """
     keys = {
         summit.pk: (
-            f"summits:api:summit:{summit.pk}:{family_changed_at(summit)}:{generation}:"
-            f"{request.get_host()}"
+            f"summits:api:summit:{summit.pk}:{family_changed_at(summit)}:{request.get_host()}"
         )
         for summit in summits
     }
@@ -119,7 +118,7 @@ def family_changed_at(summit) -> float:
     return moment if isinstance(moment, float) else moment.timestamp()
 
 
-def conditional_json(request, version, last_modified, build_data, *, generation, content_type=None):
+def conditional_json(request, version, last_modified, build_data, *, content_type=None):
     """304 when the client holds this version; else the JSON from the cache or `build_data()`
     (summits.caching.conditional_response, as for the reader pages)."""
     response = caching.conditional_response(
@@ -127,7 +126,6 @@ def conditional_json(request, version, last_modified, build_data, *, generation,
         f"api-{version}",
         last_modified,
         lambda: JSONRenderer().render(build_data()),
-        generation=generation,
         kind="api",
         content_type=content_type or "application/json",
     )

@@ -144,9 +144,7 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
 
         def page():
             summits = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-            data = representations.summit_data(
-                request, summits, self.get_serializer_context(), generation=held.generation
-            )
+            data = representations.summit_data(request, summits, self.get_serializer_context())
             return self.get_paginated_response(data).data
 
         return representations.conditional_json(
@@ -154,7 +152,6 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
             held.published.token,
             held.published.last_modified,
             page,
-            generation=held.generation,
         )
 
     def retrieve(self, request, *args, **kwargs):
@@ -198,9 +195,7 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
             raise NotFound(_("No published summit has this slug."))
 
         def build():
-            found = representations.summit_data(
-                request, [summit], self.get_serializer_context(), generation=held.generation
-            )
+            found = representations.summit_data(request, [summit], self.get_serializer_context())
             if not found:  # withdrawn a moment ago
                 raise NotFound(_("No published summit has this slug."))
             return represent(found[0])
@@ -210,7 +205,6 @@ class SummitViewSet(PartnerAPIView, viewsets.ReadOnlyModelViewSet):
             f"{summit.pk}-{summit.family_changed_at}",
             summit.family_changed_at,
             build,
-            generation=held.generation,
             content_type=content_type,
         )
 
