@@ -2,33 +2,58 @@
 
 import django_filters as filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from parler import appsettings
 
 from .choices import ItemKind
+from .formrendering import plain_renderer
 from .models import Item, Participant, Summit, Topic
 
 MAX_QUERY_LENGTH = 200
 
 
-def slug_filter(model, field_name, label, empty_label):
-    """Choices by slug; each FilterSet sets the queryset per request to what published summits have."""
-    return filters.ModelChoiceFilter(
-        label=label,
-        field_name=field_name,
-        to_field_name="slug",
-        queryset=model.objects.none(),
-        empty_label=empty_label,
+class FilterForm(forms.Form):
+    """Its selects offer every participant and topic of the published summits: written in
+    Python (summits.formrendering), not one template include per option."""
+
+    default_renderer = plain_renderer
+
+
+def slug_filter(field_name, label, empty_label):
+    """Choices by slug; each FilterSet sets them per request to what published summits have."""
+    return filters.ChoiceFilter(
+        label=label, field_name=f"{field_name}__slug", choices=[], empty_label=empty_label
     )
 
 
 def with_published(model, links, field, published):
-    """The rows of `model` that a published summit links to through `links` (a queryset of rows
-    with a `summit` and a `field` column): one EXISTS test per row, no join and no DISTINCT."""
-    return model.objects.filter(
-        Exists(links.filter(**{field: OuterRef("pk")}, summit__in=published))
-    ).prefetch_related("translations")  # each option shows a name
+    """(slug, name) of the rows of `model` that a published summit links to through `links` (a
+    queryset of rows with a `summit` and a `field` column), named in the active language as
+    django-parler names them (its fallbacks, then any language, then the slug): one EXISTS
+    test per row, no join and no DISTINCT, and no model instance per option."""
+    translations = model._parler_meta.root_model.objects.filter(master=OuterRef("pk"))
+    language = get_language()
+    names = [
+        Subquery(translations.filter(language_code=code).values("name")[:1])
+        for code in [language, *appsettings.PARLER_LANGUAGES.get_fallback_languages(language)]
+    ]
+    return list(
+        model.objects.filter(Exists(links.filter(**{field: OuterRef("pk")}, summit__in=published)))
+        .annotate(
+            label=Coalesce(
+                *names,
+                Subquery(translations.values("name")[:1]),
+                F("slug"),
+                output_field=models.CharField(),
+            )
+        )
+        .values_list("slug", "label")
+    )
 
 
 class SummitFilter(filters.FilterSet):
@@ -49,12 +74,13 @@ class SummitFilter(filters.FilterSet):
     )
     # Its choices are set per request: the countries of published summits, not all 250.
     country = filters.ChoiceFilter(label=_("Country"), choices=[], empty_label=_("All countries"))
-    participant = slug_filter(Participant, "participants", _("Participant"), _("All participants"))
-    topic = slug_filter(Topic, "topics", _("Topic"), _("All topics"))
+    participant = slug_filter("participants", _("Participant"), _("All participants"))
+    topic = slug_filter("topics", _("Topic"), _("All topics"))
 
     class Meta:
         model = Summit
         fields = ["q", "year", "country", "participant", "topic"]
+        form = FilterForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,10 +94,10 @@ class SummitFilter(filters.FilterSet):
         self.filters["country"].extra["choices"] = sorted(
             ((code, countries.name(code)) for code in codes), key=lambda choice: choice[1]
         )
-        self.filters["participant"].queryset = with_published(
+        self.filters["participant"].extra["choices"] = with_published(
             Participant, Summit.participants.through.objects.all(), "participant", published
         )
-        self.filters["topic"].queryset = with_published(
+        self.filters["topic"].extra["choices"] = with_published(
             Topic, Summit.topics.through.objects.all(), "topic", published
         )
 
@@ -80,22 +106,21 @@ class SummitFilter(filters.FilterSet):
 
 
 class TrackerFilter(filters.FilterSet):
-    participant = slug_filter(
-        Participant, "summit__participants", _("Participant"), _("All participants")
-    )
-    topic = slug_filter(Topic, "topic", _("Topic"), _("All topics"))
+    participant = slug_filter("summit__participants", _("Participant"), _("All participants"))
+    topic = slug_filter("topic", _("Topic"), _("All topics"))
 
     class Meta:
         model = Item
         fields = ["participant", "topic"]
+        form = FilterForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         published = Summit.objects.published()
-        self.filters["participant"].queryset = with_published(
+        self.filters["participant"].extra["choices"] = with_published(
             Participant, Summit.participants.through.objects.all(), "participant", published
         )
         # The tracker lists agreements: a topic only disputes have would find nothing.
-        self.filters["topic"].queryset = with_published(
+        self.filters["topic"].extra["choices"] = with_published(
             Topic, Item.objects.filter(kind=ItemKind.AGREEMENT), "topic", published
         )

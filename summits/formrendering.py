@@ -1,5 +1,5 @@
 """A form renderer that writes the commonest widgets, labels and error lists without the
-template engine, for the summit form's item rows.
+template engine, for the summit form's item rows and the reader pages' filter forms.
 
 A summit of 300 items puts some 4,000 widgets, 3,300 labels and 7,600 (mostly empty) error
 lists on its change page. Rendered through Django's templates, each costs a template render

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django import forms
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test.html import parse_html
 from django.urls import reverse
@@ -146,3 +147,32 @@ def test_item_rows_are_written_as_the_admins_templates_write_them(editor_client,
     if errors:
         page = response.content.decode()
         assert "This field is required." in page and 'class="errorlist' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "filterset"),
+    [("summits:list", "SummitFilter"), ("summits:tracker", "TrackerFilter")],
+)
+def test_the_reader_filter_forms_are_written_as_djangos_templates_write_them(
+    client, monkeypatch, url, filterset
+):
+    # Their selects offer every participant and topic of the published summits.
+    from summits import filters
+
+    summit = factories.PublishedSummitFactory()
+    for name in ("Leader <A>", "Leader & B"):
+        summit.participants.add(factories.ParticipantFactory(name=name))
+    factories.ItemFactory(summit=summit, topic=factories.TopicFactory(name=HOSTILE))
+    query = {"participant": "nobody", "year": "x"}  # with errors, too
+
+    def form_html():
+        cache.clear()  # rendered anew, not the cached page
+        page = client.get(reverse(url), query).content.decode()
+        return page[page.index('<form class="filters"') : page.index("</form>") + 7]
+
+    plain = form_html()
+    assert "Leader &amp; B</option>" in plain and "Leader &lt;A&gt;</option>" in plain
+    monkeypatch.setattr(getattr(filters, filterset)._meta.form, "default_renderer", None)
+    by_templates = form_html()
+    assert parse_html(plain) == parse_html(by_templates)
