@@ -248,6 +248,21 @@ class Summit(models.Model):
             models.Index(fields=["updated_at", "id"], name="summit_sync_idx"),
             # The partner API's order and updated_since (summits.api.representations).
             models.Index(Greatest("updated_at", "publish_at"), "id", name="summit_change_idx"),
+            # The reader list's order, its count and its countries, read from the index alone
+            # (publish_at, the rest of querysets.is_published(), is in it: a key column, not
+            # INCLUDE, which SQLite lacks).
+            models.Index(
+                F("start_date").desc(),
+                F("id").desc(),
+                "publish_at",
+                name="summit_list_idx",
+                condition=Q(status=SummitStatus.PUBLISHED, draft_of__isnull=True),
+            ),
+            models.Index(
+                fields=["country", "publish_at"],
+                name="summit_country_idx",
+                condition=Q(status=SummitStatus.PUBLISHED, draft_of__isnull=True),
+            ),
         ]
 
     def __str__(self):

@@ -23,10 +23,18 @@ PAGE_RELATIONS = (
 MAX_SEARCH_WORDS = 12
 
 
-def is_published() -> Q:
+def is_published(via: str = "") -> Q:
     """The condition a summit meets when a reader may see it: published, and its publish_at
-    has come. Summit.objects.published() applies it; nothing else defines it."""
-    return Q(status=SummitStatus.PUBLISHED, publish_at__lte=timezone.now(), draft_of__isnull=True)
+    has come. Summit.objects.published() applies it; nothing else defines it.
+
+    `via`: the path to the summit from another model's rows, such as "summit__"."""
+    return Q(
+        **{
+            f"{via}status": SummitStatus.PUBLISHED,
+            f"{via}publish_at__lte": timezone.now(),
+            f"{via}draft_of__isnull": True,
+        }
+    )
 
 
 class SummitQuerySet(models.QuerySet):

@@ -27,8 +27,12 @@ def summit_list(request):
                 "slug", "language", "updated_at", "version", "card_parts"
             ),
         )
-        paginator = Paginator(filterset.qs.order_by("-start_date", "-id"), conf.get("PAGE_SIZE"))
+        summits = filterset.qs.order_by("-start_date", "-id")
+        # The page's ids first, from the index alone (summit_list_idx), however deep the page;
+        # then its rows.
+        paginator = Paginator(summits.values_list("pk", flat=True), conf.get("PAGE_SIZE"))
         page = paginator.get_page(params.get("page"))
+        page.object_list = list(summits.filter(pk__in=list(page.object_list)))
         query = params.copy()
         query.pop("page", None)
         context = {
