@@ -16,6 +16,17 @@ from .models import Item, Summit
 from .querysets import PAGE_RELATIONS
 
 TRACKER_PAGE_SIZE = 50
+# What a row of the tracker shows: not the summits' articles, stored parts and search text.
+TRACKER_FIELDS = (
+    "kind",
+    "status",
+    "title",
+    "position",
+    "summit__slug",
+    "summit__language",
+    "summit__title",
+    "summit__start_date",
+)
 
 
 @require_safe
@@ -194,10 +205,13 @@ def render_tracker(request, params):
     counts = dict(agreements.order_by().values_list("status").annotate(total=Count("pk")))
     by_status = [(status, counts.get(status.value, 0)) for status in AgreementStatus]
     rows = (
-        agreements.select_related("summit", "topic")
+        agreements.select_related("summit")
+        .only(*TRACKER_FIELDS)
         .prefetch_related("updates")
         .order_by("-summit__start_date", "summit_id", "position")
     )
+    paginator = Paginator(rows, TRACKER_PAGE_SIZE)
+    paginator.count = total = sum(counts.values())  # counted above: not counted again
     query = params.copy()
     query.pop("page", None)
     return render_to_string(
@@ -205,9 +219,9 @@ def render_tracker(request, params):
         {
             "filter": filterset,
             "by_status": by_status,
-            "page": Paginator(rows, TRACKER_PAGE_SIZE).get_page(params.get("page")),
+            "page": paginator.get_page(params.get("page")),
             "querystring": query.urlencode(),
-            "total": sum(counts.values()),
+            "total": total,
         },
         request=request,
     )

@@ -426,6 +426,26 @@ def test_list_shows_counts_and_the_fate_of_agreements(client):
     assert "1 agreement" in page and "1 fulfilled, 0 broken" in page and "1 dispute" in page
 
 
+def test_tracker_query_count_is_constant(client, django_assert_max_num_queries):
+    # The version (two), the filter choices (two), the counts by status (which are the
+    # paginator's count too), the page's rows with their summits, their follow-ups.
+    def add_summits(number):
+        for _ in range(number):
+            summit = annotated_summit()
+            factories.ItemUpdateFactory(item=summit.items.agreements().get())
+
+    add_summits(2)
+    with django_assert_max_num_queries(7) as few:
+        client.get(reverse("summits:tracker"))
+    add_summits(10)
+    cache.clear()
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        page = client.get(reverse("summits:tracker")).content.decode()
+    assert page.count("tracker-title") == 12
+    # Not the summits' articles, stored parts or search text, fifty times over.
+    assert not any("body_html" in query["sql"] for query in many.captured_queries)
+
+
 def test_list_query_count_is_constant(client, django_assert_max_num_queries):
     # The version (two), the filter choices (three: countries, participants and topics with
     # their names), the count, the page's ids and its rows with their stored cards: no item,
