@@ -62,13 +62,14 @@ def summit_cards(summits):
     """The stored cards of the summits, in the reader's language; those holding none (a
     participant they name changed, or the templates did) are rendered and stored again."""
     cards = {summit.pk: rendering.stored_card(summit.card_parts) for summit in summits}
-    missing = [summit for summit in summits if cards[summit.pk] is None]
-    if missing:
-        prefetch_related_objects(missing, "participants__translations", "items")
-        for summit in missing:
-            summit.card_parts = rendering.card_parts(summit)
-            store_unless_changed(summit, card_parts=summit.card_parts)
-            cards[summit.pk] = rendering.stored_card(summit.card_parts)
+    missing = [pk for pk, card in cards.items() if card is None]
+    # Whole rows: the list's rows hold only what the stored cards need.
+    for summit in Summit.objects.filter(pk__in=missing).prefetch_related(
+        "participants__translations", "items"
+    ):
+        summit.card_parts = rendering.card_parts(summit)
+        store_unless_changed(summit, card_parts=summit.card_parts)
+        cards[summit.pk] = rendering.stored_card(summit.card_parts)
     return [cards[summit.pk] for summit in summits]
 
 
