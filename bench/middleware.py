@@ -1,11 +1,13 @@
 """The HTTP benchmark's middleware (bench/settings.py puts it first)."""
 
+import os
+
 from django.db import connection
 
 
 def count_queries(get_response):
     """Sets X-Bench-Queries: the SQL statements the request ran on the default database, the
-    other middleware's included."""
+    other middleware's included; and X-Bench-Worker: the process that served it."""
 
     def middleware(request):
         count = 0
@@ -18,6 +20,7 @@ def count_queries(get_response):
         with connection.execute_wrapper(counter):
             response = get_response(request)
         response["X-Bench-Queries"] = str(count)
+        response["X-Bench-Worker"] = str(os.getpid())
         return response
 
     return middleware

@@ -5,8 +5,8 @@ change of a live summit of its translation family for an article page, the newes
 published set as a whole for the list, the tracker and the API's pages (edits, publications,
 withdrawals). A change of content shared by many summits (a participant's or a topic's name)
 moves the version of every summit showing it (partners.mark_summits_showing), so it moves
-these versions too. The database defines those versions; the cache holds them (`versions()`), so a cached
-page, a cached API body and a 304 cost no SQL.
+these versions too. The database defines those versions; the cache holds them (`versions()`),
+so a cached page, a cached API body and a 304 cost no SQL.
 
 The cache vouches for a version until one of three things: a write (every write path calls
 `content_changed()`, which moves the write counter every held version names), the next
@@ -260,8 +260,8 @@ def conditional_response(
 ):
     """A 304 when the client has this version, else the body from the cache or `render()`.
 
-    The body is cached under its ETag, which changes with the version: nothing stale is served and nothing needs purging. `last_modified`: a POSIX
-    timestamp or None. `kind` keeps pages and API bodies apart in the cache.
+    The body is cached under its ETag, which changes with the version: nothing stale is served
+    and nothing needs purging. `last_modified`: a POSIX timestamp or None. `kind` keeps pages and API bodies apart in the cache.
     """
     etag = page_etag(request, version, query)
     timestamp = int(last_modified) if last_modified is not None else None

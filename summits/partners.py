@@ -310,8 +310,8 @@ def before_summits_delete(summits) -> None:
 
 def mark_summits_showing(shown) -> int:
     """Moves updated_at of the summits that show `shown` (a participant or a topic), so that
-    partners polling with updated_since fetch them again, and empties their page parts. Call it on a change of `shown`,
-    and before deleting it."""
+    partners polling with updated_since fetch them again, and empties their page parts and
+    cards. Call it on a change of `shown`, and before deleting it."""
     from .models import Participant, Summit, Topic
 
     if isinstance(shown, Participant):
