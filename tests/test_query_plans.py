@@ -37,7 +37,7 @@ def list_queries(client, url):
 
 
 @pytest.mark.parametrize("url", ["", "?page=2", "?country=CH", "?year=2021"])
-def test_the_lists_count_order_and_countries_read_an_index_alone(client, plans, url):
+def test_the_lists_count_order_and_countries_are_served_by_its_indexes(client, plans, url):
     for number in range(3):
         factories.PublishedSummitFactory(slug=f"live-{number}")
     factories.SummitFactory(slug="a-draft")
