@@ -64,6 +64,11 @@ def with_published(model, links, field):
     )
 
 
+def participant_choices():
+    """The participants of published summits, for the list's and the tracker's filter."""
+    return with_published(Participant, Summit.participants.through.objects.all(), "participant")
+
+
 class SummitFilter(filters.FilterSet):
     q = filters.CharFilter(
         label=_("Search"),
@@ -102,9 +107,7 @@ class SummitFilter(filters.FilterSet):
         self.filters["country"].extra["choices"] = sorted(
             ((code, countries.name(code)) for code in codes), key=lambda choice: choice[1]
         )
-        self.filters["participant"].extra["choices"] = with_published(
-            Participant, Summit.participants.through.objects.all(), "participant"
-        )
+        self.filters["participant"].extra["choices"] = participant_choices()
         self.filters["topic"].extra["choices"] = with_published(
             Topic, Summit.topics.through.objects.all(), "topic"
         )
@@ -124,9 +127,7 @@ class TrackerFilter(filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["participant"].extra["choices"] = with_published(
-            Participant, Summit.participants.through.objects.all(), "participant"
-        )
+        self.filters["participant"].extra["choices"] = participant_choices()
         # The tracker lists agreements: a topic only disputes have would find nothing.
         self.filters["topic"].extra["choices"] = with_published(
             Topic, Item.objects.filter(kind=ItemKind.AGREEMENT), "topic"

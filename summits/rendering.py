@@ -78,7 +78,7 @@ class PageParts:
     @classmethod
     def from_stored(cls, stored) -> "PageParts | None":
         """The parts a summit row holds; None if it holds none, or parts of other templates."""
-        if not stored or stored.get("format") != parts_format():
+        if not is_current(stored):
             return None
         return cls(
             **{name: mark_safe(stored[name]) for name in PART_NAMES},
@@ -123,7 +123,7 @@ def card_parts(summit) -> dict:
 
 def stored_card(stored) -> SafeString | None:
     """The card a summit row holds in the active language; None if none, or of other templates."""
-    if not stored or stored.get("format") != parts_format():
+    if not is_current(stored):
         return None
     card = stored.get(translation.get_language())
     return None if card is None else mark_safe(card)
@@ -144,6 +144,11 @@ def speak_summit_language(summit):
             item.topic.set_current_language(language)
         for stance in item.stances.all():
             stance.participant.set_current_language(language)
+
+
+def is_current(stored) -> bool:
+    """Whether `stored` (a summit's page_parts or card_parts) holds parts of today's templates."""
+    return bool(stored) and stored.get("format") == parts_format()
 
 
 @functools.cache
